@@ -1,0 +1,393 @@
+//! Assignment: from triaged reviews and a roster to who calls whom.
+//!
+//! Owns the roster file, the grouping of reviews into cases (one buyer, one
+//! agent) and the deterministic deal. It reads the roster but no review file,
+//! and writes nothing.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use crate::input::open_decoded;
+use crate::rules::RuleSet;
+use crate::tier::Tier;
+
+/// One agent of the roster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Agent {
+    pub name: String,
+    /// The level's key (`junior`, `senior`).
+    pub level: String,
+    /// Tiers this agent may take, from the rules' levels.
+    pub tiers: Vec<Tier>,
+    /// How many calls (cases) this agent takes in this run.
+    pub capacity: usize,
+    pub available: bool,
+}
+
+/// A bad roster, with every bad line.
+#[derive(Debug)]
+pub struct RosterError {
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for RosterError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.problems.join("\n"))
+    }
+}
+
+impl std::error::Error for RosterError {}
+
+/// Read a roster: `name, level, capacity[, available]` (Chinese headers
+/// 姓名, 级别, 容量/每日上限, 在岗 also work).
+pub fn read_roster(path: &Path, rules: &RuleSet) -> Result<Vec<Agent>, RosterError> {
+    let shown = path.display().to_string();
+    let err = |m: String| RosterError { problems: vec![m] };
+    let (stream, _) = open_decoded(path, None, Arc::new(AtomicU64::new(0))).map_err(|e| err(e.to_string()))?;
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(stream);
+    let headers: Vec<String> = rdr
+        .headers()
+        .map_err(|e| err(format!("{shown}:1: {e}")))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{FEFF}').to_lowercase())
+        .collect();
+    let find = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
+    let name_col = find(&["name", "agent", "姓名", "名字", "客服"]);
+    let level_col = find(&["level", "级别", "等级"]);
+    let cap_col = find(&["capacity", "容量", "每日上限", "上限"]);
+    let avail_col = find(&["available", "在岗", "可用"]);
+    let (Some(name_col), Some(level_col), Some(cap_col)) = (name_col, level_col, cap_col) else {
+        return Err(err(format!(
+            "{shown}:1: a roster needs the columns name, level, capacity (optional: available). Headers found: {}",
+            headers.join(", ")
+        )));
+    };
+    let mut agents: Vec<Agent> = Vec::new();
+    let mut problems = Vec::new();
+    let level_names = rules
+        .levels
+        .iter()
+        .map(|l| {
+            std::iter::once(l.name.clone())
+                .chain(l.aliases.iter().cloned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    for rec in rdr.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("{shown}: {e}"));
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line());
+        let get = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
+        let name = get(name_col);
+        if rec.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if name.is_empty() {
+            problems.push(format!("{shown}:{line}: empty name"));
+            continue;
+        }
+        if agents.iter().any(|a| a.name == name) {
+            problems.push(format!("{shown}:{line}: agent `{name}` is listed twice"));
+            continue;
+        }
+        let level_raw = get(level_col);
+        let Some(level) = rules.level(&level_raw) else {
+            problems.push(format!(
+                "{shown}:{line}: unknown level `{level_raw}` (expected {level_names})"
+            ));
+            continue;
+        };
+        let cap_raw = get(cap_col);
+        let Ok(capacity) = cap_raw.parse::<usize>() else {
+            problems.push(format!("{shown}:{line}: capacity `{cap_raw}` is not a whole number"));
+            continue;
+        };
+        let available = match avail_col.map(get) {
+            None => true,
+            Some(v) => match v.to_lowercase().as_str() {
+                "" | "yes" | "y" | "true" | "1" | "是" | "在岗" => true,
+                "no" | "n" | "false" | "0" | "否" | "休假" | "请假" => false,
+                other => {
+                    problems.push(format!("{shown}:{line}: available `{other}` is not yes or no"));
+                    continue;
+                }
+            },
+        };
+        agents.push(Agent {
+            name,
+            level: level.name.clone(),
+            tiers: level.tiers.clone(),
+            capacity,
+            available,
+        });
+    }
+    if agents.is_empty() && problems.is_empty() {
+        problems.push(format!("{shown}: no agents listed"));
+    }
+    if problems.is_empty() {
+        Ok(agents)
+    } else {
+        Err(RosterError { problems })
+    }
+}
+
+/// True when a nickname names nobody: empty, or masked (王**, t***1).
+pub fn is_masked(buyer: &str) -> bool {
+    let b = buyer.trim();
+    b.is_empty() || b.contains('*') || b.contains('＊') || b == "匿名" || b == "匿名用户"
+}
+
+/// What the deal needs to know of one triaged review.
+#[derive(Debug, Clone)]
+pub struct CaseInput<'a> {
+    pub buyer: &'a str,
+    pub order_id: &'a str,
+    pub tier: Tier,
+    /// Sortable time (`input::time_key`).
+    pub time: &'a str,
+}
+
+/// The reviews of one buyer (or one order, when the buyer is masked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// Indices of the reviews, in input order.
+    pub reviews: Vec<usize>,
+    /// Highest tier of its reviews.
+    pub tier: Tier,
+    /// Newest review time.
+    pub newest: String,
+}
+
+/// Why a case went to the backlog.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BacklogReason {
+    /// No available agent's level may take the tier.
+    NoEligibleAgent,
+    /// Every agent who may take it is at capacity.
+    AllFull,
+}
+
+impl BacklogReason {
+    pub fn key(self) -> &'static str {
+        match self {
+            BacklogReason::NoEligibleAgent => "no_eligible_agent",
+            BacklogReason::AllFull => "all_eligible_full",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            BacklogReason::NoEligibleAgent => "没有可处理此档位的客服",
+            BacklogReason::AllFull => "可处理的客服都已满额",
+        }
+    }
+}
+
+/// Where each case went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub cases: Vec<Case>,
+    /// Per case: the agent's index in the roster, or why it waits.
+    pub outcome: Vec<Result<usize, BacklogReason>>,
+}
+
+/// Group reviews into cases: one per named buyer, one per order otherwise.
+pub fn build_cases(reviews: &[CaseInput]) -> Vec<Case> {
+    let mut by_key: HashMap<String, usize> = HashMap::new();
+    let mut cases: Vec<Case> = Vec::new();
+    for (i, r) in reviews.iter().enumerate() {
+        let key = if is_masked(r.buyer) {
+            if r.order_id.trim().is_empty() {
+                format!("row\u{0}{i}")
+            } else {
+                format!("order\u{0}{}", r.order_id.trim())
+            }
+        } else {
+            format!("buyer\u{0}{}", r.buyer.trim())
+        };
+        match by_key.get(&key) {
+            Some(&c) => {
+                let case = &mut cases[c];
+                case.reviews.push(i);
+                case.tier = case.tier.max(r.tier);
+                if r.time > case.newest.as_str() {
+                    case.newest = r.time.to_string();
+                }
+            }
+            None => {
+                by_key.insert(key, cases.len());
+                cases.push(Case {
+                    reviews: vec![i],
+                    tier: r.tier,
+                    newest: r.time.to_string(),
+                });
+            }
+        }
+    }
+    cases
+}
+
+/// Deal cases to agents.
+///
+/// Cases that fewer levels may take are placed first (so seniors' capacity
+/// goes where only they can help), newest first within that. Each case goes
+/// to the narrowest level that may take it, and within a level to the agent
+/// with the fewest cases so far (roster order breaks ties): loads are dealt,
+/// not filled. No agent goes over capacity; what is left waits in the
+/// backlog with its reason. Deterministic: no clock, no randomness.
+pub fn assign(cases: Vec<Case>, agents: &[Agent]) -> Assignment {
+    let breadth = |t: Tier| {
+        let mut levels: Vec<&str> = agents
+            .iter()
+            .filter(|a| a.tiers.contains(&t))
+            .map(|a| a.level.as_str())
+            .collect();
+        levels.sort();
+        levels.dedup();
+        levels.len()
+    };
+    let mut order: Vec<usize> = (0..cases.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ca, cb) = (&cases[a], &cases[b]);
+        breadth(ca.tier)
+            .cmp(&breadth(cb.tier))
+            .then(cb.newest.cmp(&ca.newest))
+            .then(cb.tier.cmp(&ca.tier))
+            .then(a.cmp(&b))
+    });
+    let mut load = vec![0usize; agents.len()];
+    let mut outcome = vec![Err(BacklogReason::NoEligibleAgent); cases.len()];
+    for c in order {
+        let tier = cases[c].tier;
+        let eligible: Vec<usize> = (0..agents.len())
+            .filter(|&a| agents[a].available && agents[a].tiers.contains(&tier) && agents[a].capacity > 0)
+            .collect();
+        if eligible.is_empty() {
+            outcome[c] = Err(BacklogReason::NoEligibleAgent);
+            continue;
+        }
+        let pick = eligible
+            .into_iter()
+            .filter(|&a| load[a] < agents[a].capacity)
+            .min_by_key(|&a| (agents[a].tiers.len(), load[a], a));
+        match pick {
+            Some(a) => {
+                load[a] += 1;
+                outcome[c] = Ok(a);
+            }
+            None => outcome[c] = Err(BacklogReason::AllFull),
+        }
+    }
+    Assignment { cases, outcome }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agent(name: &str, senior: bool, capacity: usize) -> Agent {
+        Agent {
+            name: name.into(),
+            level: if senior { "senior" } else { "junior" }.into(),
+            tiers: if senior {
+                Tier::ALL.to_vec()
+            } else {
+                vec![Tier::NewBuyer, Tier::Courier]
+            },
+            capacity,
+            available: true,
+        }
+    }
+
+    fn input(buyer: &'static str, order: &'static str, tier: Tier, time: &'static str) -> CaseInput<'static> {
+        CaseInput {
+            buyer,
+            order_id: order,
+            tier,
+            time,
+        }
+    }
+
+    #[test]
+    fn one_buyer_one_case_masked_buyers_split_by_order() {
+        let rows = [
+            input("小明", "1", Tier::Courier, "2026-11-01 00:00:00"),
+            input("王**", "2", Tier::Courier, "2026-11-02 00:00:00"),
+            input("小明", "3", Tier::Quality, "2026-11-03 00:00:00"),
+            input("王**", "4", Tier::NewBuyer, "2026-11-04 00:00:00"),
+        ];
+        let cases = build_cases(&rows);
+        assert_eq!(cases.len(), 3);
+        assert_eq!(cases[0].reviews, [0, 2]);
+        assert_eq!(cases[0].tier, Tier::Quality);
+        assert_eq!(cases[0].newest, "2026-11-03 00:00:00");
+    }
+
+    #[test]
+    fn juniors_take_easy_cases_first_seniors_keep_capacity_for_hard_ones() {
+        let agents = [agent("老王", true, 2), agent("小李", false, 1), agent("小张", false, 1)];
+        let cases = vec![
+            Case {
+                reviews: vec![0],
+                tier: Tier::Courier,
+                newest: "3".into(),
+            },
+            Case {
+                reviews: vec![1],
+                tier: Tier::Quality,
+                newest: "1".into(),
+            },
+            Case {
+                reviews: vec![2],
+                tier: Tier::NewBuyer,
+                newest: "2".into(),
+            },
+            Case {
+                reviews: vec![3],
+                tier: Tier::Courier,
+                newest: "0".into(),
+            },
+            Case {
+                reviews: vec![4],
+                tier: Tier::Fraud,
+                newest: "0".into(),
+            },
+            Case {
+                reviews: vec![5],
+                tier: Tier::Courier,
+                newest: "9".into(),
+            },
+        ];
+        let a = assign(cases, &agents);
+        // quality and fraud to the senior first
+        assert_eq!(a.outcome[1], Ok(0));
+        assert_eq!(a.outcome[4], Ok(0));
+        // the two newest easy cases are dealt across the juniors
+        assert_eq!(a.outcome[5], Ok(1));
+        assert_eq!(a.outcome[0], Ok(2));
+        // the senior is full, so the oldest easy cases wait
+        assert_eq!(a.outcome[2], Err(BacklogReason::AllFull));
+        assert_eq!(a.outcome[3], Err(BacklogReason::AllFull));
+    }
+
+    #[test]
+    fn no_eligible_agent_is_its_own_reason() {
+        let agents = [agent("小李", false, 5)];
+        let cases = vec![Case {
+            reviews: vec![0],
+            tier: Tier::Service,
+            newest: String::new(),
+        }];
+        assert_eq!(assign(cases, &agents).outcome, [Err(BacklogReason::NoEligibleAgent)]);
+    }
+}

@@ -1,0 +1,517 @@
+//! The classifier: from a review's text to its tier, causes and evidence.
+//!
+//! Owns the compiled matchers (one Aho-Corasick automaton for every phrase,
+//! one for the words of every pair, a regex per pattern) built once from a
+//! `RuleSet`, and the decision of TIERS.md. `classify` is pure: the same text
+//! and rules give the same verdict. It reads no files and knows no CSV.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use anyhow::{Context, Result};
+use regex::Regex;
+
+use crate::learn::Model;
+use crate::rules::{CueKind, Pattern, RuleSet};
+use crate::text::{self, Segmenter, Token};
+use crate::tier::Tier;
+
+/// How many tokens may stand between the two words of a pair.
+const PAIR_WINDOW: usize = 4;
+/// How many clauses after a gripe a dismisser (没关系) may come.
+const DISMISS_REACH: usize = 3;
+
+/// What the rating says, when it is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stars {
+    /// 中评, 3 stars.
+    Mid,
+    /// 差评, 1-2 stars.
+    Low,
+}
+
+/// Why a cue that matched does or does not count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HitState {
+    Active,
+    /// Cancelled by a negator just before it (没有破损).
+    Negated(String),
+    /// Waved away later in the review (没关系), or conceded (虽然…但…).
+    Dismissed(String),
+    /// The file's veto pattern matched this review.
+    Vetoed(String),
+    /// Lies inside a longer phrase that matched (满意 in 不满意).
+    Inside(String),
+}
+
+/// One cue that matched.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Index into `RuleSet::cues`.
+    pub cue: usize,
+    pub kind: CueKind,
+    /// Byte range in the normalised text.
+    pub start: usize,
+    pub end: usize,
+    /// Where negation is looked for (the opinion word of a pair).
+    anchor: usize,
+    /// What matched, as the agent should read it.
+    pub text: String,
+    pub state: HitState,
+}
+
+/// The words that decided a review's tier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    pub kind: CueKind,
+    pub text: String,
+}
+
+/// The tier of one review and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub tier: Tier,
+    /// Every cause found, highest first (the tier itself when none is).
+    pub causes: Vec<Tier>,
+    pub evidence: Vec<Evidence>,
+    /// When the learned weights decided: what they said and by what margin.
+    pub learned: Option<String>,
+}
+
+impl Verdict {
+    /// Evidence for scripts: `quality=质量差,有划痕; courier=快递太慢`.
+    pub fn evidence_en(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let mut kinds: Vec<CueKind> = self.evidence.iter().map(|e| e.kind).collect();
+        kinds.dedup();
+        let mut seen = Vec::new();
+        for k in kinds {
+            if seen.contains(&k) {
+                continue;
+            }
+            seen.push(k);
+            let words: Vec<&str> = self
+                .evidence
+                .iter()
+                .filter(|e| e.kind == k)
+                .map(|e| e.text.as_str())
+                .collect();
+            parts.push(format!("{}={}", k.name(), words.join(",")));
+        }
+        if let Some(l) = &self.learned {
+            parts.push(l.clone());
+        }
+        if parts.is_empty() {
+            parts.push("no cue".into());
+        }
+        parts.join("; ")
+    }
+
+    /// Evidence for agents: `质量差、有划痕（质量）；快递太慢（快递）`.
+    pub fn evidence_zh(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let mut seen = Vec::new();
+        for e in &self.evidence {
+            if seen.contains(&e.kind) {
+                continue;
+            }
+            seen.push(e.kind);
+            let words: Vec<&str> = self
+                .evidence
+                .iter()
+                .filter(|x| x.kind == e.kind)
+                .map(|x| x.text.as_str())
+                .collect();
+            let label = match e.kind {
+                CueKind::Cause(t) => t.zh(),
+                CueKind::Complaint => "不满",
+                CueKind::Praise => "好评语",
+            };
+            parts.push(format!("{}（{label}）", words.join("、")));
+        }
+        if self.learned.is_some() && parts.is_empty() {
+            parts.push("模型判断".into());
+        }
+        parts.join("；")
+    }
+}
+
+/// Everything `explain` shows about one text.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub normalised: String,
+    pub tokens: Vec<String>,
+    pub hits: Vec<Hit>,
+    /// Tokens that pushed the learned decision, with their weight.
+    pub learned_tokens: Vec<(String, f64)>,
+    pub verdict: Verdict,
+}
+
+/// Compiled rules. Build once, share by reference across threads.
+pub struct Classifier {
+    rules: RuleSet,
+    seg: Segmenter,
+    phrases: AhoCorasick,
+    phrase_cue: Vec<usize>,
+    regexes: Vec<(Regex, usize)>,
+    pair_words: AhoCorasick,
+    /// For each pair word: the (cue, is_aspect) pairs that use it.
+    pair_word_uses: Vec<Vec<(usize, bool)>>,
+    pair_word_len: Vec<usize>,
+    vetoes: Vec<(Regex, CueKind, String)>,
+    dismissers: AhoCorasick,
+    model: Option<Model>,
+}
+
+impl Classifier {
+    /// Compile a rule set. Fails only on what `RuleSet` checks already
+    /// catch, so an error here is a bug in those checks.
+    pub fn new(rules: RuleSet) -> Result<Classifier> {
+        let seg = Segmenter::new(rules.dict.iter().map(|(w, f)| (w.as_str(), *f)));
+        let mut phrase_pats = Vec::new();
+        let mut phrase_cue = Vec::new();
+        let mut regexes = Vec::new();
+        let mut words: Vec<String> = Vec::new();
+        let mut uses: Vec<Vec<(usize, bool)>> = Vec::new();
+        for (i, cue) in rules.cues.iter().enumerate() {
+            match &cue.pattern {
+                Pattern::Phrase(p) => {
+                    phrase_pats.push(p.clone());
+                    phrase_cue.push(i);
+                }
+                Pattern::Regex(r) => {
+                    let re = Regex::new(r).with_context(|| format!("{}: bad pattern", cue.origin))?;
+                    regexes.push((re, i));
+                }
+                Pattern::Pair { aspects, opinions } => {
+                    for (list, is_aspect) in [(aspects, true), (opinions, false)] {
+                        for w in list {
+                            let idx = match words.iter().position(|x| x == w) {
+                                Some(idx) => idx,
+                                None => {
+                                    words.push(w.clone());
+                                    uses.push(Vec::new());
+                                    words.len() - 1
+                                }
+                            };
+                            uses[idx].push((i, is_aspect));
+                        }
+                    }
+                }
+            }
+        }
+        let phrases = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&phrase_pats)
+            .context("building the phrase matcher")?;
+        let pair_words = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&words)
+            .context("building the pair matcher")?;
+        let pair_word_len = words.iter().map(|w| w.chars().count()).collect();
+        let vetoes = rules
+            .vetoes
+            .iter()
+            .map(|v| Ok((Regex::new(&v.regex)?, v.kind, v.origin.to_string())))
+            .collect::<Result<Vec<_>>>()?;
+        let dismissers = AhoCorasick::new(&rules.dismissers).context("building the dismisser matcher")?;
+        let model = Model::from_weights(&rules.weights);
+        Ok(Classifier {
+            rules,
+            seg,
+            phrases,
+            phrase_cue,
+            regexes,
+            pair_words,
+            pair_word_uses: uses,
+            pair_word_len,
+            vetoes,
+            dismissers,
+            model,
+        })
+    }
+
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// The tier, causes and evidence of one review.
+    pub fn classify(&self, text: &str, stars: Option<Stars>) -> Verdict {
+        self.analyse(text, stars).verdict
+    }
+
+    /// Like `classify`, keeping every step for `explain`.
+    pub fn analyse(&self, raw: &str, stars: Option<Stars>) -> Analysis {
+        let norm = text::normalise(raw);
+        let tokens = self.seg.tokens(&norm);
+        let clauses = text::clauses(&norm);
+        let mut hits = self.match_cues(&norm, &tokens, &clauses);
+        self.apply_scopes(&norm, &clauses, &mut hits);
+        let (verdict, learned_tokens) = self.decide(&hits, &tokens, stars);
+        Analysis {
+            tokens: tokens.iter().map(|t| t.word.to_string()).collect(),
+            normalised: norm,
+            hits,
+            learned_tokens,
+            verdict,
+        }
+    }
+
+    fn match_cues(&self, norm: &str, tokens: &[Token], clauses: &[(usize, usize)]) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let cues = &self.rules.cues;
+        for m in self.phrases.find_overlapping_iter(norm) {
+            let (s, e) = (m.start(), m.end());
+            let single = norm[s..e].chars().count() == 1;
+            if single && !ends_token(tokens, s, e) {
+                continue;
+            }
+            let cue = self.phrase_cue[m.pattern().as_usize()];
+            hits.push(Hit {
+                cue,
+                kind: cues[cue].kind,
+                start: s,
+                end: e,
+                anchor: s,
+                text: norm[s..e].to_string(),
+                state: HitState::Active,
+            });
+        }
+        for (re, cue) in &self.regexes {
+            if let Some(m) = re.find(norm) {
+                hits.push(Hit {
+                    cue: *cue,
+                    kind: cues[*cue].kind,
+                    start: m.start(),
+                    end: m.end(),
+                    anchor: m.start(),
+                    text: m.as_str().to_string(),
+                    state: HitState::Active,
+                });
+            }
+        }
+        // Pair words: where each occurs, as a token index.
+        let mut occ: Vec<(usize, usize, usize, usize)> = Vec::new(); // (word, tok, start, end)
+        for m in self.pair_words.find_overlapping_iter(norm) {
+            let w = m.pattern().as_usize();
+            let (s, e) = (m.start(), m.end());
+            if self.pair_word_len[w] == 1 && !ends_token(tokens, s, e) {
+                continue;
+            }
+            let Some(tok) = token_at(tokens, s) else { continue };
+            occ.push((w, tok, s, e));
+        }
+        if !occ.is_empty() {
+            let clause_of = |pos: usize| clauses.iter().position(|&(cs, ce)| pos >= cs && pos < ce);
+            let mut done: Vec<usize> = Vec::new();
+            for &(wa, ta, sa, ea) in &occ {
+                for &(cue, is_aspect) in &self.pair_word_uses[wa] {
+                    if !is_aspect || done.contains(&cue) {
+                        continue;
+                    }
+                    let found = occ.iter().find(|&&(wo, to, so, _)| {
+                        self.pair_word_uses[wo].contains(&(cue, false))
+                            && so != sa
+                            && to.abs_diff(ta) <= PAIR_WINDOW
+                            && clause_of(so) == clause_of(sa)
+                    });
+                    if let Some(&(_, _, so, eo)) = found {
+                        done.push(cue);
+                        let (s, e) = (sa.min(so), ea.max(eo));
+                        hits.push(Hit {
+                            cue,
+                            kind: cues[cue].kind,
+                            start: s,
+                            end: e,
+                            anchor: so,
+                            text: norm[s..e].to_string(),
+                            state: HitState::Active,
+                        });
+                    }
+                }
+            }
+        }
+        hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.cue));
+        hits
+    }
+
+    fn apply_scopes(&self, norm: &str, clauses: &[(usize, usize)], hits: &mut [Hit]) {
+        let is_pair = |h: &Hit| matches!(self.rules.cues[h.cue].pattern, Pattern::Pair { .. });
+        // Inside a longer phrase.
+        for i in 0..hits.len() {
+            if is_pair(&hits[i]) {
+                continue;
+            }
+            let outer = hits.iter().enumerate().find(|(j, o)| {
+                *j != i
+                    && !is_pair(o)
+                    && o.start <= hits[i].start
+                    && o.end >= hits[i].end
+                    && (o.end - o.start) > (hits[i].end - hits[i].start)
+            });
+            if let Some((_, o)) = outer {
+                hits[i].state = HitState::Inside(o.text.clone());
+            }
+        }
+        // Negation just before the cue, within its clause.
+        for h in hits.iter_mut().filter(|h| h.state == HitState::Active) {
+            let cs = clauses
+                .iter()
+                .find(|&&(s, e)| h.anchor >= s && h.anchor < e)
+                .map_or(0, |c| c.0);
+            if let Some(neg) = self.negated_by(&norm[cs..h.anchor]) {
+                h.state = HitState::Negated(neg);
+            }
+        }
+        // Vetoes.
+        for (re, kind, origin) in &self.vetoes {
+            if let Some(m) = re.find(norm) {
+                for h in hits
+                    .iter_mut()
+                    .filter(|h| h.kind == *kind && h.state == HitState::Active)
+                {
+                    h.state = HitState::Vetoed(format!("{} ({origin})", m.as_str()));
+                }
+            }
+        }
+        // Gripes waved away (没关系) or conceded (虽然…但还是很好).
+        let clause_index = |pos: usize| clauses.iter().position(|&(s, e)| pos >= s && pos <= e).unwrap_or(0);
+        let dismiss: Vec<(usize, String)> = self
+            .dismissers
+            .find_iter(norm)
+            .map(|m| (m.start(), norm[m.start()..m.end()].to_string()))
+            .collect();
+        let praise_after: Vec<usize> = hits
+            .iter()
+            .filter(|h| h.kind == CueKind::Praise && h.state == HitState::Active)
+            .map(|h| h.start)
+            .collect();
+        for h in hits.iter_mut() {
+            let gripe = matches!(h.kind, CueKind::Complaint) || matches!(h.kind, CueKind::Cause(t) if t != Tier::Fraud);
+            if !gripe || h.state != HitState::Active {
+                continue;
+            }
+            let hc = clause_index(h.start);
+            if let Some((_, d)) = dismiss
+                .iter()
+                .find(|(pos, _)| *pos >= h.end && clause_index(*pos) <= hc + DISMISS_REACH)
+            {
+                h.state = HitState::Dismissed(d.clone());
+                continue;
+            }
+            let conceded = self.rules.concessions.iter().find(|c| {
+                let lo = clauses.get(hc.saturating_sub(1)).map_or(0, |c| c.0);
+                norm[lo..h.start].contains(c.as_str())
+            });
+            if let Some(c) = conceded {
+                if praise_after.iter().any(|&p| p >= h.end) {
+                    h.state = HitState::Dismissed(format!("{c}…"));
+                }
+            }
+        }
+    }
+
+    /// The negator that ends `before` once filler words are stripped.
+    fn negated_by(&self, before: &str) -> Option<String> {
+        let mut rest = before;
+        loop {
+            if let Some(n) = self
+                .rules
+                .negators
+                .iter()
+                .filter(|n| rest.ends_with(n.as_str()))
+                .max_by_key(|n| n.len())
+            {
+                return Some(n.clone());
+            }
+            let filler = self
+                .rules
+                .fillers
+                .iter()
+                .filter(|f| rest.ends_with(f.as_str()))
+                .max_by_key(|f| f.len())?;
+            rest = &rest[..rest.len() - filler.len()];
+        }
+    }
+
+    fn decide(&self, hits: &[Hit], tokens: &[Token], stars: Option<Stars>) -> (Verdict, Vec<(String, f64)>) {
+        let active: Vec<&Hit> = hits.iter().filter(|h| h.state == HitState::Active).collect();
+        let mut causes: Vec<Tier> = active
+            .iter()
+            .filter_map(|h| match h.kind {
+                CueKind::Cause(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        causes.sort_by(|a, b| b.cmp(a));
+        causes.dedup();
+        let evidence_of = |pred: &dyn Fn(CueKind) -> bool| -> Vec<Evidence> {
+            let mut ev: Vec<Evidence> = Vec::new();
+            for h in active.iter().filter(|h| pred(h.kind)) {
+                let e = Evidence {
+                    kind: h.kind,
+                    text: h.text.clone(),
+                };
+                if !ev.contains(&e) {
+                    ev.push(e);
+                }
+            }
+            // highest cause first, then in reading order
+            ev.sort_by_key(|e| match e.kind {
+                CueKind::Cause(t) => std::cmp::Reverse(t as u8 + 2),
+                CueKind::Complaint => std::cmp::Reverse(1),
+                CueKind::Praise => std::cmp::Reverse(0),
+            });
+            ev
+        };
+        if let Some(&top) = causes.first() {
+            let verdict = Verdict {
+                tier: top,
+                causes,
+                evidence: evidence_of(&|k| matches!(k, CueKind::Cause(_))),
+                learned: None,
+            };
+            return (verdict, Vec::new());
+        }
+        let complaint = active.iter().any(|h| h.kind == CueKind::Complaint);
+        let praise = active.iter().any(|h| h.kind == CueKind::Praise);
+        let evidence = evidence_of(&|k| matches!(k, CueKind::Complaint | CueKind::Praise));
+        let rules_tier = if complaint { Tier::Unclassified } else { Tier::NewBuyer };
+        let Some(model) = &self.model else {
+            let verdict = Verdict {
+                tier: rules_tier,
+                causes: vec![rules_tier],
+                evidence,
+                learned: None,
+            };
+            return (verdict, Vec::new());
+        };
+        let words: Vec<&str> = tokens.iter().map(|t| t.word).collect();
+        let call = model.decide(&words, complaint, praise, stars);
+        let verdict = Verdict {
+            tier: call.tier,
+            causes: vec![call.tier],
+            evidence,
+            learned: Some(call.note),
+        };
+        (verdict, call.pushed)
+    }
+}
+
+/// True when `s..e` is a whole token or the end of one (太慢 holds 慢; 差不多
+/// does not hold 差).
+fn ends_token(tokens: &[Token], s: usize, e: usize) -> bool {
+    tokens.iter().any(|t| t.end == e && t.start <= s)
+}
+
+/// Index of the token that holds byte `pos`.
+fn token_at(tokens: &[Token], pos: usize) -> Option<usize> {
+    let i = tokens.partition_point(|t| t.end <= pos);
+    (i < tokens.len() && tokens[i].start <= pos).then_some(i)
+}
+
+impl Classifier {
+    /// The tokens the rules and the learned weights see, for `learn`.
+    pub fn tokens(&self, raw: &str) -> Vec<String> {
+        let norm = text::normalise(raw);
+        self.seg.tokens(&norm).iter().map(|t| t.word.to_string()).collect()
+    }
+}

@@ -1,0 +1,344 @@
+//! The lead's tools around the rules: `eval` (how good are they on labelled
+//! reviews), `explain` (why one text got its tier) and `learn` (fit weights).
+//!
+//! Owns the metrics and their report. Classification itself is `classify`;
+//! training itself is `learn`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::classify::{Classifier, HitState};
+use crate::cli::Format;
+use crate::config::{load_rules, UsageError};
+use crate::exit::ExitCode;
+use crate::input::{read_columns, Rating};
+use crate::learn;
+use crate::rules::Pattern;
+use crate::tier::{join_keys, Tier};
+
+/// Precision, recall and F1 of one tier.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TierScore {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub support: usize,
+}
+
+/// The scores of a rule set on labelled reviews.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Report {
+    pub rows: usize,
+    pub accuracy: f64,
+    pub macro_f1: f64,
+    /// Of the reviews whose true tier needs a senior, the share put in
+    /// new_buyer or courier.
+    pub junior_unsafe: f64,
+    pub tiers: BTreeMap<String, TierScore>,
+    /// confusion[truth][predicted] = count.
+    pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+/// Score predictions against truth.
+pub fn score(pairs: &[(Tier, Tier)]) -> Report {
+    let n = pairs.len();
+    let correct = pairs.iter().filter(|(t, p)| t == p).count();
+    let mut tiers = BTreeMap::new();
+    let mut confusion: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for t in Tier::ALL {
+        let row = confusion.entry(t.key().to_string()).or_default();
+        for p in Tier::ALL {
+            row.insert(p.key().to_string(), 0);
+        }
+    }
+    for (t, p) in pairs {
+        *confusion
+            .entry(t.key().into())
+            .or_default()
+            .entry(p.key().into())
+            .or_default() += 1;
+    }
+    let mut f1s = Vec::new();
+    for t in Tier::ALL {
+        let tp = pairs.iter().filter(|(a, b)| *a == t && *b == t).count() as f64;
+        let pred = pairs.iter().filter(|(_, b)| *b == t).count() as f64;
+        let support = pairs.iter().filter(|(a, _)| *a == t).count();
+        let precision = if pred > 0.0 { tp / pred } else { 0.0 };
+        let recall = if support > 0 { tp / support as f64 } else { 0.0 };
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
+        if support > 0 {
+            f1s.push(f1);
+        }
+        tiers.insert(
+            t.key().to_string(),
+            TierScore {
+                precision,
+                recall,
+                f1,
+                support,
+            },
+        );
+    }
+    let senior: Vec<&(Tier, Tier)> = pairs
+        .iter()
+        .filter(|(t, _)| matches!(t, Tier::Service | Tier::Quality | Tier::Fraud | Tier::Unclassified))
+        .collect();
+    let unsafe_n = senior
+        .iter()
+        .filter(|(_, p)| matches!(p, Tier::NewBuyer | Tier::Courier))
+        .count();
+    Report {
+        rows: n,
+        accuracy: if n > 0 { correct as f64 / n as f64 } else { 0.0 },
+        macro_f1: if f1s.is_empty() {
+            0.0
+        } else {
+            f1s.iter().sum::<f64>() / f1s.len() as f64
+        },
+        junior_unsafe: if senior.is_empty() {
+            0.0
+        } else {
+            unsafe_n as f64 / senior.len() as f64
+        },
+        tiers,
+        confusion,
+    }
+}
+
+/// Read a labelled file: (text, tier) rows, with an error naming the line
+/// of any unknown tier.
+pub fn read_labelled(path: &Path) -> Result<Vec<(String, Tier)>> {
+    let rows = read_columns(path, &["text", "tier"])?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (line, cols) in rows {
+        let tier = Tier::from_key(cols[1].trim()).with_context(|| {
+            format!(
+                "{}:{line}: unknown tier `{}` (expected {})",
+                path.display(),
+                cols[1],
+                Tier::ALL.map(|t| t.key()).join(", ")
+            )
+        })?;
+        out.push((cols[0].clone(), tier));
+    }
+    Ok(out)
+}
+
+/// Classify every labelled row and score it.
+pub fn evaluate(classifier: &Classifier, rows: &[(String, Tier)]) -> Report {
+    let pairs: Vec<(Tier, Tier)> = rows
+        .par_iter()
+        .map(|(text, truth)| (*truth, classifier.classify(text, None).tier))
+        .collect();
+    score(&pairs)
+}
+
+pub fn command(file: &Path, rules: Option<&Path>, format: Format) -> Result<ExitCode> {
+    let classifier = Classifier::new(load_rules(rules)?)?;
+    let rows = read_labelled(file)?;
+    let report = evaluate(&classifier, &rows);
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Text => print!("{}", render(&report, &file.display().to_string())),
+    }
+    Ok(ExitCode::Ok)
+}
+
+/// The report as text.
+pub fn render(r: &Report, name: &str) -> String {
+    let mut s = String::new();
+    s.push_str(&format!("{name}: {} labelled reviews\n", r.rows));
+    s.push_str(&format!(
+        "accuracy {:.3}   macro-F1 {:.3}   junior-unsafe {:.1}%\n\n",
+        r.accuracy,
+        r.macro_f1,
+        r.junior_unsafe * 100.0
+    ));
+    s.push_str("tier                   precision  recall     F1  support\n");
+    for t in Tier::ALL {
+        let x = &r.tiers[t.key()];
+        s.push_str(&format!(
+            "  {:<20} {:>9.3} {:>7.3} {:>6.3} {:>8}\n",
+            t.label_en().replace(t.zh(), ""),
+            x.precision,
+            x.recall,
+            x.f1,
+            x.support
+        ));
+    }
+    s.push_str("\nconfusion (rows: true tier, columns: predicted)\n");
+    s.push_str(&format!("{:>14}", ""));
+    for p in Tier::ALL {
+        s.push_str(&format!("{:>13}", p.key()));
+    }
+    s.push('\n');
+    for t in Tier::ALL {
+        s.push_str(&format!("{:>14}", t.key()));
+        for p in Tier::ALL {
+            s.push_str(&format!("{:>13}", r.confusion[t.key()][p.key()]));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+pub fn explain_command(text: &str, rating: Option<&str>, rules: Option<&Path>) -> Result<ExitCode> {
+    let stars = match rating {
+        None => None,
+        Some(r) => match Rating::parse(r) {
+            Some(r) => r.stars(),
+            None => return Err(UsageError(format!("--rating {r}: expected 中评/差评, neutral/bad or 1-5")).into()),
+        },
+    };
+    let classifier = Classifier::new(load_rules(rules)?)?;
+    let a = classifier.analyse(text, stars);
+    let cues = &classifier.rules().cues;
+    println!("normalised: {}", a.normalised);
+    println!("tokens:     {}", a.tokens.join(" / "));
+    if a.hits.is_empty() {
+        println!("rules:      none fired");
+    } else {
+        println!("rules:");
+    }
+    for h in &a.hits {
+        let cue = &cues[h.cue];
+        let pat = match &cue.pattern {
+            Pattern::Phrase(p) => p.clone(),
+            Pattern::Pair { aspects, opinions } => format!("{} + {}", aspects.join("|"), opinions.join("|")),
+            Pattern::Regex(r) => format!("re: {r}"),
+        };
+        let state = match &h.state {
+            HitState::Active => "fired".to_string(),
+            HitState::Negated(n) => format!("cancelled: negated by {n}"),
+            HitState::Dismissed(d) => format!("cancelled: dismissed by {d}"),
+            HitState::Vetoed(v) => format!("cancelled: veto {v}"),
+            HitState::Inside(o) => format!("ignored: inside {o}"),
+        };
+        println!(
+            "  {:<12} {:<16} {} ({})  {state}",
+            h.kind.name(),
+            h.text,
+            pat,
+            cue.origin
+        );
+    }
+    if let Some(l) = &a.verdict.learned {
+        println!("learned:    {l}");
+        if !a.learned_tokens.is_empty() {
+            let t: Vec<String> = a.learned_tokens.iter().map(|(w, x)| format!("{w} {x:+.2}")).collect();
+            println!("            pushed by: {}", t.join(", "));
+        }
+    }
+    println!("causes:     {}", join_keys(&a.verdict.causes));
+    println!("tier:       {}", a.verdict.tier.label_en());
+    println!("evidence:   {}", a.verdict.evidence_en());
+    Ok(ExitCode::Ok)
+}
+
+pub fn learn_command(
+    tier_files: &[PathBuf],
+    polarity: Option<&Path>,
+    dir: &Path,
+    min_count: usize,
+) -> Result<ExitCode> {
+    if !dir.join("levels.txt").exists() {
+        crate::run::init_rules(dir)?;
+        std::fs::remove_file(dir.join("weights.tsv")).ok();
+    }
+    // learn over the tokens the rules of that folder see, without old weights
+    let mut rules = load_rules(Some(dir))?;
+    rules.weights.clear();
+    let classifier = Classifier::new(rules)?;
+    let mut tiered = Vec::new();
+    for f in tier_files {
+        for (text, tier) in read_labelled(f)? {
+            tiered.push((text, tier));
+        }
+    }
+    if tiered.is_empty() {
+        bail!(
+            "no labelled reviews in {}",
+            tier_files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let tiered: Vec<(Vec<String>, Tier)> = tiered
+        .par_iter()
+        .map(|(t, tier)| (classifier.tokens(t), *tier))
+        .collect();
+    let polar: Vec<(Vec<String>, bool)> = match polarity {
+        None => Vec::new(),
+        Some(p) => {
+            let rows = read_columns(p, &["review", "label"])?;
+            rows.par_iter()
+                .filter(|(_, c)| c[1].trim() == "0" || c[1].trim() == "1")
+                .map(|(_, c)| (classifier.tokens(&c[0]), c[1].trim() == "0"))
+                .collect()
+        }
+    };
+    let weights = learn::train(&tiered, &polar, min_count, learn::Params::default());
+    let mut prov = format!(
+        "From {} tier-labelled reviews ({})",
+        tiered.len(),
+        tier_files.iter().map(|p| file_label(p)).collect::<Vec<_>>().join(", ")
+    );
+    if let Some(p) = polarity {
+        prov.push_str(&format!(
+            " and {} polarity-labelled reviews ({})",
+            polar.len(),
+            file_label(p)
+        ));
+    }
+    prov.push_str(&format!(", min count {min_count}."));
+    let text = learn::render(&weights, &prov);
+    let target = dir.join("weights.tsv");
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+    tmp.persist(&target)
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    println!("{prov}\nwrote {} weights to {}", weights.len(), target.display());
+    println!("check them: triage eval LABELLED.csv --rules {}", dir.display());
+    Ok(ExitCode::Ok)
+}
+
+fn file_label(p: &Path) -> String {
+    p.file_name()
+        .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_count_what_they_say() {
+        use Tier::*;
+        let pairs = [
+            (Quality, Quality),
+            (Quality, Courier),
+            (Service, NewBuyer),
+            (Courier, Courier),
+            (NewBuyer, NewBuyer),
+            (Fraud, Quality),
+        ];
+        let r = score(&pairs);
+        assert!((r.accuracy - 0.5).abs() < 1e-9);
+        // senior truths: quality, quality, service, fraud; two went to juniors
+        assert!((r.junior_unsafe - 0.5).abs() < 1e-9);
+        let c = &r.tiers["courier"];
+        assert!((c.precision - 0.5).abs() < 1e-9 && (c.recall - 1.0).abs() < 1e-9);
+        assert_eq!(r.confusion["quality"]["courier"], 1);
+        assert_eq!(r.tiers["fraud"].support, 1);
+    }
+}

@@ -1,0 +1,737 @@
+//! Reading review exports: every CSV the tool reads goes through here.
+//!
+//! Owns encoding and delimiter detection, the header alias table, rating
+//! parsing and the reasons a row is rejected. It streams: one record buffer
+//! is reused and each row is handed to the caller as it is read. It does not
+//! classify, deduplicate across files or write anything.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use encoding_rs::Encoding;
+use encoding_rs_io::DecodeReaderBytesBuilder;
+
+use crate::classify::Stars;
+
+/// Longest review text read; a longer field is rejected, not truncated.
+pub const MAX_TEXT_BYTES: usize = 64 * 1024;
+
+/// A column the tool understands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Text,
+    Rating,
+    Order,
+    Buyer,
+    Time,
+    Item,
+    FollowUp,
+}
+
+impl Field {
+    pub const ALL: [Field; 7] = [
+        Field::Text,
+        Field::Rating,
+        Field::Order,
+        Field::Buyer,
+        Field::Time,
+        Field::Item,
+        Field::FollowUp,
+    ];
+
+    /// The name used with `--column`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Text => "text",
+            Field::Rating => "rating",
+            Field::Order => "order",
+            Field::Buyer => "buyer",
+            Field::Time => "time",
+            Field::Item => "item",
+            Field::FollowUp => "follow_up",
+        }
+    }
+
+    pub fn from_key(k: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.key() == k)
+    }
+
+    /// Header names real exports use, compared after trimming and lower-casing.
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Field::Text => &[
+                "评价内容",
+                "初评内容",
+                "评论内容",
+                "内容",
+                "评价",
+                "content",
+                "comment",
+                "text",
+                "review",
+            ],
+            Field::Rating => &[
+                "评价等级",
+                "评价结果",
+                "评价",
+                "评分",
+                "星级",
+                "评价星级",
+                "score",
+                "rating",
+                "result",
+                "rate",
+            ],
+            Field::Order => &["订单编号", "订单号", "子订单号", "order_id", "tid", "oid", "orderid"],
+            Field::Buyer => &[
+                "买家昵称",
+                "用户昵称",
+                "会员名",
+                "买家",
+                "nick",
+                "user_nick",
+                "nickname",
+                "buyer",
+            ],
+            Field::Time => &[
+                "评价时间",
+                "评论时间",
+                "创建时间",
+                "created",
+                "comment_time",
+                "creationtime",
+                "created_at",
+                "time",
+            ],
+            Field::Item => &["宝贝名称", "商品名称", "商品", "item_title", "skuname", "item"],
+            Field::FollowUp => &["追评内容", "追加评论", "append_content", "follow_up"],
+        }
+    }
+}
+
+/// What the rating column says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rating {
+    Good,
+    Mid,
+    Low,
+}
+
+impl Rating {
+    /// Read a rating as exports write it: 好评/中评/差评, good/neutral/bad,
+    /// 1-5, 1星..5星, ★ counts. `None` when it cannot be read.
+    pub fn parse(raw: &str) -> Option<Rating> {
+        let s = raw.trim().to_lowercase();
+        let s = s.trim_matches(|c: char| c == '"' || c == '\'');
+        match s {
+            "好评" | "good" | "positive" | "好" => return Some(Rating::Good),
+            "中评" | "neutral" | "mid" | "medium" | "中" => return Some(Rating::Mid),
+            "差评" | "bad" | "negative" | "poor" | "差" => return Some(Rating::Low),
+            _ => {}
+        }
+        let stars = s.chars().filter(|&c| c == '★').count();
+        if stars > 0 && s.chars().all(|c| c == '★' || c == '☆' || c.is_whitespace()) {
+            return Rating::from_stars(stars as f64);
+        }
+        let s = s
+            .trim_end_matches("星")
+            .trim_end_matches("分")
+            .trim_end_matches("stars")
+            .trim_end_matches("star")
+            .trim();
+        let n = match s {
+            "一" => Some(1.0),
+            "二" | "两" => Some(2.0),
+            "三" => Some(3.0),
+            "四" => Some(4.0),
+            "五" => Some(5.0),
+            _ => s.parse::<f64>().ok(),
+        }?;
+        Rating::from_stars(n)
+    }
+
+    fn from_stars(n: f64) -> Option<Rating> {
+        if !(1.0..=5.0).contains(&n) {
+            return None;
+        }
+        Some(if n >= 4.0 {
+            Rating::Good
+        } else if n >= 3.0 {
+            Rating::Mid
+        } else {
+            Rating::Low
+        })
+    }
+
+    /// Stable key for scripts.
+    pub fn key(self) -> &'static str {
+        match self {
+            Rating::Good => "good",
+            Rating::Mid => "mid",
+            Rating::Low => "low",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            Rating::Good => "好评",
+            Rating::Mid => "中评",
+            Rating::Low => "差评",
+        }
+    }
+
+    pub fn stars(self) -> Option<Stars> {
+        match self {
+            Rating::Good => None,
+            Rating::Mid => Some(Stars::Mid),
+            Rating::Low => Some(Stars::Low),
+        }
+    }
+}
+
+/// One mid/low review as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Review {
+    /// Index of the input file in the run.
+    pub file: usize,
+    /// Line where the record starts (1-based, header is line 1).
+    pub line: u64,
+    pub order_id: String,
+    pub buyer: String,
+    pub rating: Rating,
+    pub created_at: String,
+    pub item: String,
+    pub text: String,
+    pub follow_up: String,
+}
+
+impl Review {
+    /// The text classified: the review and the buyer's follow-up together.
+    pub fn full_text(&self) -> String {
+        if self.follow_up.trim().is_empty() {
+            self.text.clone()
+        } else {
+            format!("{} {}", self.text, self.follow_up)
+        }
+    }
+}
+
+/// A row that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub file: String,
+    pub line: u64,
+    pub reason: String,
+    pub raw: String,
+}
+
+/// What reading one row gave.
+#[derive(Debug)]
+pub enum Row {
+    /// A mid/low review to triage.
+    Review(Review),
+    /// A good review: counted and skipped.
+    Good,
+    Rejected(Rejected),
+}
+
+/// How to read the inputs.
+#[derive(Debug, Clone, Default)]
+pub struct InputOptions {
+    /// Forced encoding; detected when `None`.
+    pub encoding: Option<&'static Encoding>,
+    /// `--column field=header` mappings.
+    pub columns: Vec<(Field, String)>,
+}
+
+/// A file that cannot be read at all.
+#[derive(Debug)]
+pub enum InputError {
+    Io {
+        file: String,
+        err: io::Error,
+    },
+    Empty {
+        file: String,
+    },
+    MissingColumn {
+        file: String,
+        field: Field,
+        found: Vec<String>,
+    },
+    UnknownColumn {
+        file: String,
+        field: Field,
+        name: String,
+        found: Vec<String>,
+    },
+    Csv {
+        file: String,
+        line: u64,
+        err: String,
+    },
+}
+
+impl fmt::Display for InputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputError::Io { file, err } => write!(f, "{file}: cannot read: {err}"),
+            InputError::Empty { file } => write!(f, "{file}: the file is empty (no header row)"),
+            InputError::MissingColumn { file, field, found } => write!(
+                f,
+                "{file}:1: no {} column. Headers found: {}. Map one with --column {}=HEADER",
+                field_name(*field),
+                found.join(", "),
+                field.key()
+            ),
+            InputError::UnknownColumn {
+                file,
+                field,
+                name,
+                found,
+            } => write!(
+                f,
+                "{file}:1: --column {}={name}: no such header. Headers found: {}",
+                field.key(),
+                found.join(", ")
+            ),
+            InputError::Csv { file, line, err } => write!(f, "{file}:{line}: {err}"),
+        }
+    }
+}
+
+impl std::error::Error for InputError {}
+
+fn field_name(f: Field) -> &'static str {
+    match f {
+        Field::Text => "review text",
+        Field::Rating => "rating",
+        Field::Order => "order",
+        Field::Buyer => "buyer",
+        Field::Time => "time",
+        Field::Item => "item",
+        Field::FollowUp => "follow-up",
+    }
+}
+
+/// What was learned about a file while opening it.
+#[derive(Debug, Clone)]
+pub struct FileFormat {
+    pub encoding: &'static str,
+    pub delimiter: u8,
+}
+
+/// Counts raw bytes read, for the progress bar.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Pick an encoding from the first bytes: a BOM decides; else UTF-8 if the
+/// bytes are valid UTF-8, else GB18030 (what Excel and WPS save on Chinese
+/// Windows).
+pub fn sniff_encoding(head: &[u8]) -> &'static Encoding {
+    if let Some((enc, _)) = Encoding::for_bom(head) {
+        return enc;
+    }
+    match std::str::from_utf8(head) {
+        Ok(_) => encoding_rs::UTF_8,
+        // a character cut off by the end of the sample is still UTF-8
+        Err(e) if e.error_len().is_none() && head.len() - e.valid_up_to() < 4 => encoding_rs::UTF_8,
+        Err(_) => encoding_rs::GB18030,
+    }
+}
+
+/// The delimiter of a header line: the most frequent of `,` `\t` `;`
+/// outside quotes (comma when none).
+pub fn sniff_delimiter(line: &str) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => counts[0] += 1,
+            '\t' if !quoted => counts[1] += 1,
+            ';' if !quoted => counts[2] += 1,
+            _ => {}
+        }
+    }
+    let best = (0..3).max_by_key(|&i| (counts[i], 3 - i)).unwrap_or(0);
+    if counts[best] == 0 {
+        b','
+    } else {
+        [b',', b'\t', b';'][best]
+    }
+}
+
+/// Open a file (or `-` for stdin) as a decoded UTF-8 stream.
+pub fn open_decoded(
+    path: &Path,
+    forced: Option<&'static Encoding>,
+    count: Arc<AtomicU64>,
+) -> Result<(Box<dyn BufRead + Send>, &'static Encoding), InputError> {
+    let shown = path.display().to_string();
+    let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+        Box::new(io::stdin())
+    } else {
+        Box::new(File::open(path).map_err(|err| InputError::Io {
+            file: shown.clone(),
+            err,
+        })?)
+    };
+    let mut raw = Counting { inner: raw, count };
+    let mut head = Vec::with_capacity(64 * 1024);
+    (&mut raw)
+        .take(64 * 1024)
+        .read_to_end(&mut head)
+        .map_err(|err| InputError::Io {
+            file: shown.clone(),
+            err,
+        })?;
+    if head.is_empty() {
+        return Err(InputError::Empty { file: shown });
+    }
+    let enc = match forced {
+        Some(e) => Encoding::for_bom(&head).map_or(e, |(b, _)| b),
+        None => sniff_encoding(&head),
+    };
+    let stream = io::Cursor::new(head).chain(raw);
+    let decoded = DecodeReaderBytesBuilder::new()
+        .encoding(Some(enc))
+        .bom_override(true)
+        .strip_bom(true)
+        .build(stream);
+    Ok((Box::new(BufReader::with_capacity(256 * 1024, decoded)), enc))
+}
+
+/// Resolve header names to column indices, once per file.
+fn resolve_columns(file: &str, headers: &[String], opts: &InputOptions) -> Result<[Option<usize>; 7], InputError> {
+    let norm: Vec<String> = headers
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{FEFF}').trim().to_lowercase())
+        .collect();
+    let found = || headers.iter().map(|h| h.trim().to_string()).collect::<Vec<_>>();
+    let mut cols = [None; 7];
+    for (i, field) in Field::ALL.iter().enumerate() {
+        if let Some((_, name)) = opts.columns.iter().find(|(f, _)| f == field) {
+            let want = name.trim().to_lowercase();
+            match norm.iter().position(|h| *h == want) {
+                Some(c) => cols[i] = Some(c),
+                None => {
+                    return Err(InputError::UnknownColumn {
+                        file: file.to_string(),
+                        field: *field,
+                        name: name.clone(),
+                        found: found(),
+                    })
+                }
+            }
+            continue;
+        }
+        // aliases in order of preference: the first alias present wins
+        cols[i] = field.aliases().iter().find_map(|a| norm.iter().position(|h| h == a));
+    }
+    // `评价` is an alias of both text and rating: where a file has a better
+    // text column, 评价 is its rating, and the other way round.
+    if cols[0].is_some() && cols[0] == cols[1] {
+        let other_text = Field::Text
+            .aliases()
+            .iter()
+            .filter_map(|a| norm.iter().position(|h| h == a))
+            .find(|&c| Some(c) != cols[1]);
+        let other_rating = Field::Rating
+            .aliases()
+            .iter()
+            .filter_map(|a| norm.iter().position(|h| h == a))
+            .find(|&c| Some(c) != cols[0]);
+        if let Some(t) = other_text {
+            cols[0] = Some(t);
+        } else if let Some(r) = other_rating {
+            cols[1] = Some(r);
+        }
+    }
+    for (i, field) in [(0, Field::Text), (1, Field::Rating)] {
+        if cols[i].is_none() {
+            return Err(InputError::MissingColumn {
+                file: file.to_string(),
+                field,
+                found: found(),
+            });
+        }
+    }
+    Ok(cols)
+}
+
+/// Read one export, handing each row to `on_row` as it is read.
+///
+/// Fails only when the file cannot be read at all (missing, empty, without a
+/// text or rating column); a bad row is a `Row::Rejected` and reading goes on.
+pub fn read_reviews(
+    path: &Path,
+    file_index: usize,
+    opts: &InputOptions,
+    count: Arc<AtomicU64>,
+    mut on_row: impl FnMut(Row),
+) -> Result<FileFormat, InputError> {
+    let shown = path.display().to_string();
+    let (mut stream, enc) = open_decoded(path, opts.encoding, count)?;
+    let delimiter = {
+        let buf = stream.fill_buf().map_err(|err| InputError::Io {
+            file: shown.clone(),
+            err,
+        })?;
+        let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
+        sniff_delimiter(&String::from_utf8_lossy(&buf[..end]))
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(stream);
+    let mut record = csv::ByteRecord::new();
+    let header_ok = rdr.read_byte_record(&mut record).map_err(|e| InputError::Csv {
+        file: shown.clone(),
+        line: 1,
+        err: e.to_string(),
+    })?;
+    if !header_ok {
+        return Err(InputError::Empty { file: shown });
+    }
+    let headers: Vec<String> = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+    let cols = resolve_columns(&shown, &headers, opts)?;
+    let width = headers.len();
+    let enc_name = enc.name();
+    loop {
+        let line_hint = rdr.position().line();
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(line_hint, |p| p.line());
+                on_row(Row::Rejected(Rejected {
+                    file: shown.clone(),
+                    line,
+                    reason: format!("unreadable CSV: {e}"),
+                    raw: String::new(),
+                }));
+                continue;
+            }
+        }
+        let line = record.position().map_or(line_hint, |p| p.line());
+        on_row(parse_row(&shown, line, file_index, &record, &cols, width, enc_name));
+    }
+    Ok(FileFormat {
+        encoding: enc_name,
+        delimiter,
+    })
+}
+
+fn raw_of(record: &csv::ByteRecord, delimiter: char) -> String {
+    let fields: Vec<String> = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+    let raw = fields.join(&delimiter.to_string());
+    if raw.len() > 2000 {
+        let mut end = 2000;
+        while !raw.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}… ({} bytes)", &raw[..end], raw.len())
+    } else {
+        raw
+    }
+}
+
+fn parse_row(
+    file: &str,
+    line: u64,
+    file_index: usize,
+    record: &csv::ByteRecord,
+    cols: &[Option<usize>; 7],
+    width: usize,
+    enc: &str,
+) -> Row {
+    let reject = |reason: String| {
+        Row::Rejected(Rejected {
+            file: file.to_string(),
+            line,
+            reason,
+            raw: raw_of(record, ','),
+        })
+    };
+    let extra_filled = record
+        .iter()
+        .skip(width)
+        .any(|f| !f.iter().all(|b| b.is_ascii_whitespace()));
+    if record.len() < width || extra_filled {
+        return reject(format!("{} fields, but the header has {width}", record.len()));
+    }
+    let mut values: [String; 7] = Default::default();
+    for (i, col) in cols.iter().enumerate() {
+        let Some(c) = col else { continue };
+        let bytes = record.get(*c).unwrap_or_default();
+        let Ok(s) = std::str::from_utf8(bytes) else {
+            return reject(format!("column {}: bytes that are not valid {enc}", c + 1));
+        };
+        if s.contains('\u{FFFD}') {
+            return reject(format!("column {}: bytes that are not valid {enc}", c + 1));
+        }
+        values[i] = s.trim().to_string();
+    }
+    if values[0].len() > MAX_TEXT_BYTES {
+        return reject(format!(
+            "review text is {} bytes, over the limit of {MAX_TEXT_BYTES}",
+            values[0].len()
+        ));
+    }
+    let rating = match Rating::parse(&values[1]) {
+        Some(r) => r,
+        None if values[1].is_empty() => return reject("empty rating".into()),
+        None => {
+            return reject(format!(
+                "unreadable rating `{}` (expected 好评/中评/差评, good/neutral/bad, 1-5 or ★)",
+                values[1]
+            ))
+        }
+    };
+    if rating == Rating::Good {
+        return Row::Good;
+    }
+    let [text, _, order_id, buyer, created_at, item, follow_up] = values;
+    Row::Review(Review {
+        file: file_index,
+        line,
+        order_id,
+        buyer,
+        rating,
+        created_at,
+        item,
+        text,
+        follow_up,
+    })
+}
+
+/// A sortable key for a review time: `YYYY-MM-DD HH:MM:SS` from the digit
+/// groups of whatever the export wrote (2026/11/3 9:05, 2026-11-03T09:05:00).
+/// Empty when no date can be read, which sorts oldest.
+pub fn time_key(s: &str) -> String {
+    let nums: Vec<u32> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    match nums.as_slice() {
+        [y, m, d, rest @ ..] if *y >= 1000 && (1..=12).contains(m) && (1..=31).contains(d) => {
+            let hh = rest.first().copied().unwrap_or(0);
+            let mm = rest.get(1).copied().unwrap_or(0);
+            let ss = rest.get(2).copied().unwrap_or(0);
+            format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}")
+        }
+        _ => String::new(),
+    }
+}
+
+/// A labelled file for `eval` and `learn`: rows of the named columns, in order.
+pub fn read_columns(path: &Path, wanted: &[&str]) -> anyhow::Result<Vec<(u64, Vec<String>)>> {
+    use anyhow::Context;
+    let shown = path.display().to_string();
+    let (mut stream, _) = open_decoded(path, None, Arc::new(AtomicU64::new(0)))?;
+    let delimiter = {
+        let buf = stream.fill_buf().with_context(|| format!("{shown}: cannot read"))?;
+        let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
+        sniff_delimiter(&String::from_utf8_lossy(&buf[..end]))
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(stream);
+    let headers: Vec<String> = rdr
+        .headers()
+        .with_context(|| format!("{shown}:1: cannot read the header"))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let mut idx = Vec::new();
+    for w in wanted {
+        let i = headers
+            .iter()
+            .position(|h| h == w)
+            .with_context(|| format!("{shown}:1: no `{w}` column. Headers found: {}", headers.join(", ")))?;
+        idx.push(i);
+    }
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.with_context(|| format!("{shown}: bad CSV"))?;
+        let line = rec.position().map_or(0, |p| p.line());
+        out.push((
+            line,
+            idx.iter().map(|&i| rec.get(i).unwrap_or("").to_string()).collect(),
+        ));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratings_as_exports_write_them() {
+        let cases = [
+            ("好评", Some(Rating::Good)),
+            (" 中评 ", Some(Rating::Mid)),
+            ("差评", Some(Rating::Low)),
+            ("neutral", Some(Rating::Mid)),
+            ("BAD", Some(Rating::Low)),
+            ("3", Some(Rating::Mid)),
+            ("1", Some(Rating::Low)),
+            ("5", Some(Rating::Good)),
+            ("4.0", Some(Rating::Good)),
+            ("2星", Some(Rating::Low)),
+            ("三星", Some(Rating::Mid)),
+            ("★★★☆☆", Some(Rating::Mid)),
+            ("★★★★★", Some(Rating::Good)),
+            ("0", None),
+            ("6", None),
+            ("很好", None),
+            ("", None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(Rating::parse(raw), want, "Rating::parse({raw:?})");
+        }
+    }
+
+    #[test]
+    fn encodings_and_delimiters_are_sniffed() {
+        assert_eq!(sniff_encoding("评价内容".as_bytes()), encoding_rs::UTF_8);
+        let (gbk, _, _) = encoding_rs::GB18030.encode("评价内容,评价等级");
+        assert_eq!(sniff_encoding(&gbk), encoding_rs::GB18030);
+        assert_eq!(sniff_encoding(b"\xFF\xFEa\x00"), encoding_rs::UTF_16LE);
+        assert_eq!(sniff_encoding(b"\xEF\xBB\xBFabc"), encoding_rs::UTF_8);
+        // a UTF-8 character cut by the end of the sample
+        let cut = &"好评".as_bytes()[..4];
+        assert_eq!(sniff_encoding(cut), encoding_rs::UTF_8);
+        assert_eq!(sniff_delimiter("a,b,c"), b',');
+        assert_eq!(sniff_delimiter("a\tb\tc"), b'\t');
+        assert_eq!(sniff_delimiter("a;b;\"x,y\""), b';');
+        assert_eq!(sniff_delimiter("onlyone"), b',');
+    }
+
+    #[test]
+    fn time_keys_sort_as_times() {
+        assert_eq!(time_key("2026/11/3 9:05"), "2026-11-03 09:05:00");
+        assert_eq!(time_key("2026-11-03T09:05:07+08:00"), "2026-11-03 09:05:07");
+        assert_eq!(time_key("昨天"), "");
+        assert!(time_key("2026/11/10 8:00") > time_key("2026/11/9 23:00"));
+    }
+}

@@ -1,0 +1,352 @@
+//! The learned layer: naive Bayes weights over the tokens the rules see.
+//!
+//! Owns training (`train`), the weight file format and the decision made when
+//! the hand rules find no cause. Two heads: `tier` (which cause, or none) from
+//! tier-labelled reviews, and `polarity` (is this a complaint at all) from the
+//! polarity-labelled corpus. Weights are plain numbers a person can read and
+//! diff; nothing here reads files or the network.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::classify::Stars;
+use crate::rules::Weight;
+use crate::tier::Tier;
+
+/// The token that carries a class's prior.
+pub const BIAS: &str = "<bias>";
+/// Class name of the polarity head's weights (log-odds of a complaint).
+pub const COMPLAINT: &str = "complaint";
+/// Class name of the decision thresholds.
+const PARAM: &str = "param";
+
+/// Tiers the tier head chooses among. Fraud is left to the rules: bad faith
+/// is too rare in real exports to learn from.
+pub const LEARNED_TIERS: [Tier; 5] = [
+    Tier::NewBuyer,
+    Tier::Courier,
+    Tier::Service,
+    Tier::Quality,
+    Tier::Unclassified,
+];
+
+/// Thresholds of the decision, written into the weights file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// A cause is taken from the weights only with at least this margin
+    /// (log-probability over the runner-up).
+    pub cause_margin: f64,
+    /// new_buyer needs the polarity log-odds at or below minus this.
+    pub praise_margin: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            cause_margin: 1.0,
+            praise_margin: 1.0,
+        }
+    }
+}
+
+/// What the weights decided.
+pub struct Call {
+    pub tier: Tier,
+    /// `learned=quality margin 2.3, complaint 1.7` for the evidence column.
+    pub note: String,
+    /// The tokens that pushed the decision most, with their weight.
+    pub pushed: Vec<(String, f64)>,
+}
+
+/// Weights ready to score a token list.
+pub struct Model {
+    tier: HashMap<String, [f64; 5]>,
+    tier_bias: [f64; 5],
+    polarity: HashMap<String, f64>,
+    polarity_bias: f64,
+    params: Params,
+}
+
+/// The tokens a model sees: words, without punctuation or spaces, once each.
+pub fn features<'a>(words: &[&'a str]) -> Vec<&'a str> {
+    let mut seen = HashSet::new();
+    words
+        .iter()
+        .copied()
+        .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
+        .filter(|w| seen.insert(*w))
+        .collect()
+}
+
+impl Model {
+    /// Build from the weights of a rules folder; `None` when there are none.
+    pub fn from_weights(weights: &[Weight]) -> Option<Model> {
+        if weights.is_empty() {
+            return None;
+        }
+        let mut m = Model {
+            tier: HashMap::new(),
+            tier_bias: [0.0; 5],
+            polarity: HashMap::new(),
+            polarity_bias: 0.0,
+            params: Params::default(),
+        };
+        for w in weights {
+            if w.class == PARAM {
+                match w.token.as_str() {
+                    "cause_margin" => m.params.cause_margin = w.weight,
+                    "praise_margin" => m.params.praise_margin = w.weight,
+                    _ => {}
+                }
+            } else if w.class == COMPLAINT {
+                if w.token == BIAS {
+                    m.polarity_bias = w.weight;
+                } else {
+                    m.polarity.insert(w.token.clone(), w.weight);
+                }
+            } else if let Some(i) = LEARNED_TIERS.iter().position(|t| t.key() == w.class) {
+                if w.token == BIAS {
+                    m.tier_bias[i] = w.weight;
+                } else {
+                    m.tier.entry(w.token.clone()).or_insert([0.0; 5])[i] = w.weight;
+                }
+            }
+        }
+        Some(m)
+    }
+
+    pub fn params(&self) -> Params {
+        self.params
+    }
+
+    /// Log-odds that the text is a complaint.
+    pub fn complaint_score(&self, feats: &[&str]) -> f64 {
+        self.polarity_bias + feats.iter().filter_map(|f| self.polarity.get(*f)).sum::<f64>()
+    }
+
+    /// Scores per learned tier.
+    pub fn tier_scores(&self, feats: &[&str]) -> [f64; 5] {
+        let mut s = self.tier_bias;
+        for f in feats {
+            if let Some(w) = self.tier.get(*f) {
+                for i in 0..5 {
+                    s[i] += w[i];
+                }
+            }
+        }
+        s
+    }
+
+    /// Decide a review the hand rules found no cause in.
+    ///
+    /// `complaint` and `praise` say whether the rules saw generic displeasure
+    /// or praise. new_buyer is guarded: only with no complaint cue, a
+    /// polarity clearly on the praise side and a rating that is not 差评.
+    /// Anything in doubt goes to unclassified, a senior's tier.
+    pub fn decide(&self, words: &[&str], complaint: bool, praise: bool, stars: Option<Stars>) -> Call {
+        let feats = features(words);
+        let pol = self.complaint_score(&feats);
+        let scores = self.tier_scores(&feats);
+        let mut order: Vec<usize> = (0..5).collect();
+        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
+        // best cause among the four non-new_buyer classes
+        let cause_idx: Vec<usize> = order.iter().copied().filter(|&i| i != 0).collect();
+        let best = order[0];
+        let margin = scores[best] - scores[order[1]];
+        let p = self.params;
+        let praise_clear = pol <= -p.praise_margin && !complaint && stars != Some(Stars::Low);
+        let tier = if LEARNED_TIERS[best] == Tier::NewBuyer {
+            if praise_clear || (praise && !complaint && pol < 0.0 && stars != Some(Stars::Low)) {
+                Tier::NewBuyer
+            } else {
+                // not clearly happy: the strongest cause if it is clear, else a senior looks
+                let c = cause_idx[0];
+                if scores[c] - scores[cause_idx[1]] >= p.cause_margin && LEARNED_TIERS[c] != Tier::Unclassified {
+                    LEARNED_TIERS[c]
+                } else {
+                    Tier::Unclassified
+                }
+            }
+        } else if margin >= p.cause_margin || complaint || pol > 0.0 {
+            LEARNED_TIERS[best]
+        } else if praise_clear {
+            Tier::NewBuyer
+        } else {
+            Tier::Unclassified
+        };
+        let ti = LEARNED_TIERS.iter().position(|&t| t == tier).unwrap_or(4);
+        let mut pushed: Vec<(String, f64)> = feats
+            .iter()
+            .filter_map(|f| {
+                let w = self.tier.get(*f)?;
+                let mean = w.iter().sum::<f64>() / 5.0;
+                Some((f.to_string(), w[ti] - mean))
+            })
+            .filter(|(_, w)| *w > 0.0)
+            .collect();
+        pushed.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        pushed.truncate(5);
+        let note = format!("learned={} margin {:.1}, complaint {:+.1}", tier.key(), margin, pol);
+        Call { tier, note, pushed }
+    }
+}
+
+/// Fit naive Bayes weights.
+///
+/// `tiered` are (tokens, tier) from tier-labelled reviews; fraud rows are
+/// left out. `polar` are (tokens, is_complaint) from the polarity corpus.
+/// Tokens seen fewer than `min_count` times are dropped. The result is
+/// sorted by (class, token) so a retrain diffs cleanly.
+pub fn train(
+    tiered: &[(Vec<String>, Tier)],
+    polar: &[(Vec<String>, bool)],
+    min_count: usize,
+    params: Params,
+) -> Vec<Weight> {
+    let mut out = Vec::new();
+    // tier head: multinomial NB over token presence
+    let mut counts: HashMap<&str, [f64; 5]> = HashMap::new();
+    let mut totals = [0.0f64; 5];
+    let mut docs = [0.0f64; 5];
+    for (toks, tier) in tiered {
+        let Some(i) = LEARNED_TIERS.iter().position(|t| t == tier) else {
+            continue;
+        };
+        docs[i] += 1.0;
+        let words: Vec<&str> = toks.iter().map(String::as_str).collect();
+        for f in features(&words) {
+            counts.entry(f).or_insert([0.0; 5])[i] += 1.0;
+            totals[i] += 1.0;
+        }
+    }
+    let n_docs: f64 = docs.iter().sum();
+    if n_docs > 0.0 {
+        let vocab: Vec<(&str, [f64; 5])> = counts
+            .iter()
+            .filter(|(_, c)| c.iter().sum::<f64>() >= min_count as f64)
+            .map(|(t, c)| (*t, *c))
+            .collect();
+        let v = vocab.len() as f64;
+        for (i, t) in LEARNED_TIERS.iter().enumerate() {
+            // prior, plus the log-probability of an unseen token folded in so
+            // only seen tokens need weights
+            let unseen = (1.0 / (totals[i] + v)).ln();
+            out.push(weight(BIAS, t.key(), ((docs[i] + 1.0) / (n_docs + 5.0)).ln()));
+            for (tok, c) in &vocab {
+                let w = ((c[i] + 1.0) / (totals[i] + v)).ln() - unseen;
+                out.push(weight(tok, t.key(), w));
+            }
+        }
+    }
+    // polarity head: log-odds of complaint per token
+    let mut pc: HashMap<&str, [f64; 2]> = HashMap::new();
+    let mut ptot = [0.0f64; 2];
+    let mut pdocs = [0.0f64; 2];
+    for (toks, bad) in polar {
+        let k = usize::from(*bad);
+        pdocs[k] += 1.0;
+        let words: Vec<&str> = toks.iter().map(String::as_str).collect();
+        for f in features(&words) {
+            pc.entry(f).or_insert([0.0; 2])[k] += 1.0;
+            ptot[k] += 1.0;
+        }
+    }
+    if pdocs[0] + pdocs[1] > 0.0 {
+        let vocab: Vec<(&str, [f64; 2])> = pc
+            .iter()
+            .filter(|(_, c)| c[0] + c[1] >= min_count as f64)
+            .map(|(t, c)| (*t, *c))
+            .collect();
+        let v = vocab.len() as f64;
+        out.push(weight(BIAS, COMPLAINT, ((pdocs[1] + 1.0) / (pdocs[0] + 1.0)).ln()));
+        for (tok, c) in &vocab {
+            let good = (c[0] + 1.0) / (ptot[0] + v);
+            let bad = (c[1] + 1.0) / (ptot[1] + v);
+            let w = (bad / good).ln() - ((1.0 / (ptot[1] + v)) / (1.0 / (ptot[0] + v))).ln();
+            out.push(weight(tok, COMPLAINT, w));
+        }
+    }
+    out.push(weight("cause_margin", PARAM, params.cause_margin));
+    out.push(weight("praise_margin", PARAM, params.praise_margin));
+    out.retain(|w| w.class == PARAM || w.token == BIAS || w.weight.abs() >= 0.05);
+    out.sort_by(|a, b| a.class.cmp(&b.class).then(a.token.cmp(&b.token)));
+    out
+}
+
+fn weight(token: &str, class: &str, w: f64) -> Weight {
+    Weight {
+        token: token.to_string(),
+        class: class.to_string(),
+        weight: (w * 1000.0).round() / 1000.0,
+    }
+}
+
+/// The weights file's text: a header comment, then `token\tclass\tweight`.
+pub fn render(weights: &[Weight], provenance: &str) -> String {
+    let mut s = String::new();
+    s.push_str("# Learned weights for triage (token, class, weight). Made by `triage learn`.\n");
+    for line in provenance.lines() {
+        s.push_str("# ");
+        s.push_str(line);
+        s.push('\n');
+    }
+    s.push_str("# Classes: tier keys (which cause), complaint (log-odds of a complaint), param (thresholds).\n");
+    let mut by_class: BTreeMap<&str, usize> = BTreeMap::new();
+    for w in weights {
+        *by_class.entry(w.class.as_str()).or_default() += 1;
+    }
+    for w in weights {
+        s.push_str(&format!("{}\t{}\t{}\n", w.token, w.class, w.weight));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<String> {
+        s.split(' ').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn trained_weights_pick_the_taught_tier_and_guard_new_buyer() {
+        let tiered = vec![
+            (toks("快递 太慢 了"), Tier::Courier),
+            (toks("物流 太慢"), Tier::Courier),
+            (toks("衣服 起球 掉色"), Tier::Quality),
+            (toks("起球 严重"), Tier::Quality),
+            (toks("很 好 喜欢"), Tier::NewBuyer),
+            (toks("好 满意"), Tier::NewBuyer),
+        ];
+        let polar = vec![
+            (toks("很 好 喜欢"), false),
+            (toks("满意 好"), false),
+            (toks("起球 差"), true),
+            (toks("太慢 差"), true),
+        ];
+        let w = train(
+            &tiered,
+            &polar,
+            1,
+            Params {
+                cause_margin: 0.5,
+                praise_margin: 0.5,
+            },
+        );
+        let mut sorted = w.clone();
+        sorted.sort_by(|a, b| a.class.cmp(&b.class).then(a.token.cmp(&b.token)));
+        assert_eq!(w, sorted, "weights are written sorted");
+        let m = Model::from_weights(&w).expect("weights give a model");
+        assert_eq!(m.decide(&["起球"], false, false, None).tier, Tier::Quality);
+        assert_eq!(m.decide(&["太慢"], false, false, None).tier, Tier::Courier);
+        assert_eq!(
+            m.decide(&["喜欢", "满意"], false, true, Some(Stars::Mid)).tier,
+            Tier::NewBuyer
+        );
+        // the same praise under a 差评 is doubtful: a senior looks
+        assert_eq!(
+            m.decide(&["喜欢", "满意"], false, true, Some(Stars::Low)).tier,
+            Tier::Unclassified
+        );
+    }
+}

@@ -1,0 +1,230 @@
+//! CSV files: `triaged.csv` for scripts, call lists and the backlog for
+//! people, `rejected.csv` for whoever fixes the export.
+//!
+//! Files for people open in Excel and WPS on Windows: UTF-8 with a BOM,
+//! Chinese headers, long order numbers kept as text, and any cell a
+//! spreadsheet would run as a formula neutralised. Writers only write: the
+//! rows arrive sorted and complete.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+
+use crate::input::Rejected;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A cell of free text, safe to open in a spreadsheet: a leading = + - @ (or
+/// tab, carriage return) would start a formula, so it gets a `'` before it.
+pub fn safe_cell(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_string(),
+    }
+}
+
+/// An order number a spreadsheet keeps whole: long digit strings are written
+/// as `="…"`, which Excel and WPS show as text instead of 3.8E+18.
+pub fn order_cell(s: &str) -> String {
+    if s.len() >= 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+        format!("=\"{s}\"")
+    } else {
+        safe_cell(s)
+    }
+}
+
+/// Undo `order_cell`, for reading a call list back.
+pub fn order_from_cell(s: &str) -> String {
+    let t = s.trim();
+    if let Some(inner) = t.strip_prefix("=\"").and_then(|r| r.strip_suffix('"')) {
+        inner.to_string()
+    } else {
+        t.trim_start_matches('\'').to_string()
+    }
+}
+
+/// One row of `triaged.csv`: stable English headers, raw values.
+#[derive(Debug, Serialize)]
+pub struct TriagedRow<'a> {
+    pub order_id: &'a str,
+    pub buyer: &'a str,
+    /// `mid` or `low`.
+    pub rating: &'static str,
+    pub created_at: &'a str,
+    pub item: &'a str,
+    /// Tier key (`courier`).
+    pub tier: &'static str,
+    /// Every cause, `|`-joined, highest first.
+    pub causes: String,
+    /// What decided, `kind=words; …`.
+    pub evidence: String,
+    /// Agent's name; empty when no roster was given or the case waits.
+    pub agent: &'a str,
+    pub text: &'a str,
+    pub follow_up: &'a str,
+    /// Input file and the line the record starts on.
+    pub source_file: &'a str,
+    pub source_line: u64,
+}
+
+/// One row of an agent's call list (and of the backlog), in Chinese.
+#[derive(Debug, Serialize)]
+pub struct CallRow {
+    /// The case's tier, `2 快递`.
+    #[serde(rename = "档位")]
+    pub tier: String,
+    #[serde(rename = "订单编号")]
+    pub order_id: String,
+    #[serde(rename = "买家")]
+    pub buyer: String,
+    #[serde(rename = "评价等级")]
+    pub rating: &'static str,
+    #[serde(rename = "评价时间")]
+    pub created_at: String,
+    #[serde(rename = "宝贝")]
+    pub item: String,
+    #[serde(rename = "评价内容")]
+    pub text: String,
+    #[serde(rename = "追评")]
+    pub follow_up: String,
+    /// This review's causes, in Chinese.
+    #[serde(rename = "原因")]
+    pub causes: String,
+    #[serde(rename = "依据")]
+    pub evidence: String,
+    /// The opening line for the case's tier.
+    #[serde(rename = "开场白")]
+    pub opening: String,
+    /// Left for the agent: 已解决 / 未解决 / 未接通 / 已改评.
+    #[serde(rename = "结果")]
+    pub result: String,
+    #[serde(rename = "备注")]
+    pub note: String,
+}
+
+/// A backlog row: the call-list row and why nobody took it.
+#[derive(Debug, Serialize)]
+pub struct BacklogRow {
+    #[serde(flatten)]
+    pub call: CallRow,
+    #[serde(rename = "未分配原因")]
+    pub reason: &'static str,
+}
+
+fn writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
+    csv::WriterBuilder::new().from_writer(w)
+}
+
+/// `triaged.csv`: UTF-8 without BOM, for scripts.
+pub fn write_triaged<'a>(w: &mut dyn Write, rows: impl IntoIterator<Item = TriagedRow<'a>>) -> Result<()> {
+    let mut csv = writer(w);
+    let mut any = false;
+    for r in rows {
+        csv.serialize(r)?;
+        any = true;
+    }
+    if !any {
+        csv.write_record([
+            "order_id",
+            "buyer",
+            "rating",
+            "created_at",
+            "item",
+            "tier",
+            "causes",
+            "evidence",
+            "agent",
+            "text",
+            "follow_up",
+            "source_file",
+            "source_line",
+        ])?;
+    }
+    csv.flush()?;
+    Ok(())
+}
+
+const CALL_HEADERS: [&str; 13] = [
+    "档位",
+    "订单编号",
+    "买家",
+    "评价等级",
+    "评价时间",
+    "宝贝",
+    "评价内容",
+    "追评",
+    "原因",
+    "依据",
+    "开场白",
+    "结果",
+    "备注",
+];
+
+/// An agent's call list: UTF-8 with BOM, Chinese headers.
+pub fn write_calls(w: &mut dyn Write, rows: &[CallRow]) -> Result<()> {
+    w.write_all(BOM)?;
+    let mut csv = writer(w);
+    if rows.is_empty() {
+        csv.write_record(CALL_HEADERS)?;
+    }
+    for r in rows {
+        csv.serialize(r)?;
+    }
+    csv.flush()?;
+    Ok(())
+}
+
+/// `backlog.csv`: like a call list, with the reason it waits.
+pub fn write_backlog(w: &mut dyn Write, rows: &[BacklogRow]) -> Result<()> {
+    w.write_all(BOM)?;
+    let mut csv = writer(w);
+    if rows.is_empty() {
+        let mut h: Vec<&str> = CALL_HEADERS.to_vec();
+        h.push("未分配原因");
+        csv.write_record(h)?;
+    }
+    for r in rows {
+        csv.serialize(r)?;
+    }
+    csv.flush()?;
+    Ok(())
+}
+
+/// `rejected.csv`: every row that could not be read, with where and why.
+pub fn write_rejected(w: &mut dyn Write, rows: &[Rejected]) -> Result<()> {
+    w.write_all(BOM)?;
+    let mut csv = writer(w);
+    csv.write_record(["file", "line", "reason", "raw"])?;
+    for r in rows {
+        csv.write_record([r.file.as_str(), &r.line.to_string(), &r.reason, &safe_cell(&r.raw)])?;
+    }
+    csv.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_safe_in_spreadsheets() {
+        assert_eq!(safe_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(safe_cell("+86 138"), "'+86 138");
+        assert_eq!(safe_cell("-差评"), "'-差评");
+        assert_eq!(safe_cell("@客服"), "'@客服");
+        assert_eq!(safe_cell("快递太慢"), "快递太慢");
+        assert_eq!(order_cell("3849201938475610293"), "=\"3849201938475610293\"");
+        assert_eq!(order_cell("A123"), "A123");
+        assert_eq!(order_from_cell("=\"3849201938475610293\""), "3849201938475610293");
+    }
+
+    #[test]
+    fn call_list_has_bom_and_chinese_headers() {
+        let mut buf = Vec::new();
+        write_calls(&mut buf, &[]).unwrap();
+        assert!(buf.starts_with(BOM));
+        let text = String::from_utf8(buf[3..].to_vec()).unwrap();
+        assert!(text.starts_with("档位,订单编号,买家,评价等级,评价时间"), "{text}");
+    }
+}

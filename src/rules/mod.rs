@@ -1,0 +1,455 @@
+//! The rule set: every file of a rules folder, parsed and checked as a whole.
+//!
+//! Owns which files a rules folder holds, the built-in copy of the default
+//! folder, and the checks that span files (duplicate keywords, regexes that do
+//! not compile, unknown tiers). It does not match text: `classify` does.
+
+pub mod parse;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::io::BufRead;
+use std::path::Path;
+
+pub use parse::{Cue, CueKind, Origin, Pattern, Problem, Veto};
+
+use crate::tier::Tier;
+
+/// What a file of the rules folder holds.
+#[derive(Debug, Clone, Copy)]
+enum FileKind {
+    Cues(CueKind),
+    Negation,
+    Contrast,
+    Dict,
+    Levels,
+    Scripts,
+    Weights,
+}
+
+/// Every file a rules folder holds, in load order.
+const FILES: &[(&str, FileKind)] = &[
+    ("dict.txt", FileKind::Dict),
+    ("fraud.txt", FileKind::Cues(CueKind::Cause(Tier::Fraud))),
+    ("quality.txt", FileKind::Cues(CueKind::Cause(Tier::Quality))),
+    ("service.txt", FileKind::Cues(CueKind::Cause(Tier::Service))),
+    ("courier.txt", FileKind::Cues(CueKind::Cause(Tier::Courier))),
+    ("complaint.txt", FileKind::Cues(CueKind::Complaint)),
+    ("praise.txt", FileKind::Cues(CueKind::Praise)),
+    ("negation.txt", FileKind::Negation),
+    ("contrast.txt", FileKind::Contrast),
+    ("levels.txt", FileKind::Levels),
+    ("scripts.txt", FileKind::Scripts),
+    ("weights.tsv", FileKind::Weights),
+];
+
+/// The default rules folder, built into the binary.
+const BUILT_IN: &[(&str, &str)] = &[
+    ("dict.txt", include_str!("../../rules/dict.txt")),
+    ("fraud.txt", include_str!("../../rules/fraud.txt")),
+    ("quality.txt", include_str!("../../rules/quality.txt")),
+    ("service.txt", include_str!("../../rules/service.txt")),
+    ("courier.txt", include_str!("../../rules/courier.txt")),
+    ("complaint.txt", include_str!("../../rules/complaint.txt")),
+    ("praise.txt", include_str!("../../rules/praise.txt")),
+    ("negation.txt", include_str!("../../rules/negation.txt")),
+    ("contrast.txt", include_str!("../../rules/contrast.txt")),
+    ("levels.txt", include_str!("../../rules/levels.txt")),
+    ("scripts.txt", include_str!("../../rules/scripts.txt")),
+    ("weights.tsv", include_str!("../../rules/weights.tsv")),
+];
+
+/// A level of agent and the tiers it may take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Level {
+    /// The key written in outputs (`junior`, `senior`).
+    pub name: String,
+    /// Other names a roster may use (新人, 资深).
+    pub aliases: Vec<String>,
+    /// Tiers an agent of this level may take.
+    pub tiers: Vec<Tier>,
+}
+
+/// One learned weight: how much a token speaks for a class.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Weight {
+    pub token: String,
+    pub class: String,
+    pub weight: f64,
+}
+
+/// A whole rules folder, parsed and checked.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    /// Where the rules came from (`built-in rules` or the folder).
+    pub source: String,
+    pub cues: Vec<Cue>,
+    pub vetoes: Vec<Veto>,
+    /// Words that cancel the cue right after them (没有, 不).
+    pub negators: Vec<String>,
+    /// Words that may stand between a negator and its cue (很, 太, 算).
+    pub fillers: Vec<String>,
+    /// Phrases that wave away a gripe said just before (没关系, 总体还不错).
+    pub dismissers: Vec<String>,
+    /// Words that open a conceded gripe (虽然).
+    pub concessions: Vec<String>,
+    /// Shop words added to jieba's dictionary.
+    pub dict: Vec<(String, Option<usize>)>,
+    pub levels: Vec<Level>,
+    /// Opening line of the call, per tier.
+    pub scripts: BTreeMap<Tier, String>,
+    /// Learned weights (`weights.tsv`), empty when none are given.
+    pub weights: Vec<Weight>,
+}
+
+/// Every problem found in a rules folder.
+#[derive(Debug, Clone)]
+pub struct RulesError {
+    pub problems: Vec<Problem>,
+}
+
+impl fmt::Display for RulesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.problems.len();
+        writeln!(f, "{n} problem{} in the rules:", if n == 1 { "" } else { "s" })?;
+        for (i, p) in self.problems.iter().enumerate() {
+            if i + 1 < n {
+                writeln!(f, "  {p}")?;
+            } else {
+                write!(f, "  {p}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for RulesError {}
+
+impl RuleSet {
+    /// The default rules built into the binary.
+    pub fn built_in() -> Result<RuleSet, RulesError> {
+        let files = BUILT_IN
+            .iter()
+            .map(|(name, text)| (format!("rules/{name}"), name.to_string(), text.as_bytes()));
+        Self::from_files("built-in rules".into(), files)
+    }
+
+    /// The raw text of a built-in rules file, for `triage rules init`.
+    pub fn built_in_files() -> &'static [(&'static str, &'static str)] {
+        BUILT_IN
+    }
+
+    /// Load a rules folder. Every file of the default folder must be there,
+    /// except `weights.tsv`; a `.txt` or `.tsv` file the tool does not know is
+    /// an error, so a misspelt name is not silently ignored.
+    pub fn load_dir(dir: &Path) -> Result<RuleSet, RulesError> {
+        let mut problems = Vec::new();
+        let shown = |name: &str| dir.join(name).display().to_string();
+        match std::fs::read_dir(dir) {
+            Ok(entries) => {
+                let mut unknown: Vec<String> = entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| (n.ends_with(".txt") || n.ends_with(".tsv")) && !FILES.iter().any(|(f, _)| f == n))
+                    .collect();
+                unknown.sort();
+                for n in unknown {
+                    problems.push(Problem {
+                        file: shown(&n),
+                        line: 0,
+                        message: format!(
+                            "not a rules file the tool knows (expected: {})",
+                            FILES.iter().map(|(f, _)| *f).collect::<Vec<_>>().join(", ")
+                        ),
+                    });
+                }
+            }
+            Err(e) => {
+                return Err(RulesError {
+                    problems: vec![Problem {
+                        file: dir.display().to_string(),
+                        line: 0,
+                        message: format!("cannot read the rules folder: {e}"),
+                    }],
+                })
+            }
+        }
+        let mut contents = Vec::new();
+        for (name, kind) in FILES {
+            match std::fs::read(dir.join(name)) {
+                Ok(bytes) => contents.push((shown(name), name.to_string(), bytes)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    if !matches!(kind, FileKind::Weights) {
+                        problems.push(Problem {
+                            file: shown(name),
+                            line: 0,
+                            message: "missing (copy it from the default rules: `triage rules init DIR`)".into(),
+                        });
+                    }
+                }
+                Err(e) => problems.push(Problem {
+                    file: shown(name),
+                    line: 0,
+                    message: format!("cannot read: {e}"),
+                }),
+            }
+        }
+        let loaded = Self::from_files(
+            dir.display().to_string(),
+            contents.iter().map(|(s, n, b)| (s.clone(), n.clone(), b.as_slice())),
+        );
+        match loaded {
+            Ok(set) if problems.is_empty() => Ok(set),
+            Ok(_) => Err(RulesError { problems }),
+            Err(mut e) => {
+                problems.append(&mut e.problems);
+                Err(RulesError { problems })
+            }
+        }
+    }
+
+    /// Parse a set of files given as (shown name, file name, bytes).
+    fn from_files<'b>(
+        source: String,
+        files: impl IntoIterator<Item = (String, String, &'b [u8])>,
+    ) -> Result<RuleSet, RulesError> {
+        let mut problems = Vec::new();
+        let mut set = RuleSet {
+            source,
+            cues: Vec::new(),
+            vetoes: Vec::new(),
+            negators: Vec::new(),
+            fillers: Vec::new(),
+            dismissers: Vec::new(),
+            concessions: Vec::new(),
+            dict: Vec::new(),
+            levels: Vec::new(),
+            scripts: BTreeMap::new(),
+            weights: Vec::new(),
+        };
+        for (shown, name, bytes) in files {
+            let Some((_, kind)) = FILES.iter().find(|(f, _)| *f == name) else {
+                continue;
+            };
+            set.parse_file(&shown, *kind, bytes, &mut problems);
+        }
+        set.check(&mut problems);
+        if problems.is_empty() {
+            Ok(set)
+        } else {
+            Err(RulesError { problems })
+        }
+    }
+
+    fn parse_file(&mut self, name: &str, kind: FileKind, reader: impl BufRead, problems: &mut Vec<Problem>) {
+        match kind {
+            FileKind::Cues(k) => {
+                let (mut c, mut v) = parse::parse_cues(name, k, reader, problems);
+                self.cues.append(&mut c);
+                self.vetoes.append(&mut v);
+            }
+            FileKind::Negation => {
+                for (_, k, v) in parse::parse_keyed(name, &["negator", "filler"], reader, problems) {
+                    let v = crate::text::normalise(&v);
+                    match k.as_str() {
+                        "negator" => self.negators.push(v),
+                        _ => self.fillers.push(v),
+                    }
+                }
+            }
+            FileKind::Contrast => {
+                for (_, k, v) in parse::parse_keyed(name, &["dismiss", "concede"], reader, problems) {
+                    let v = crate::text::normalise(&v);
+                    match k.as_str() {
+                        "dismiss" => self.dismissers.push(v),
+                        _ => self.concessions.push(v),
+                    }
+                }
+            }
+            FileKind::Dict => self.dict.extend(parse::parse_dict(name, reader, problems)),
+            FileKind::Levels => self.levels.extend(parse_levels(name, reader, problems)),
+            FileKind::Scripts => {
+                let keys: Vec<&str> = Tier::ALL.iter().map(|t| t.key()).collect();
+                for (_, k, v) in parse::parse_keyed(name, &keys, reader, problems) {
+                    if let Some(t) = Tier::from_key(&k) {
+                        self.scripts.insert(t, v);
+                    }
+                }
+            }
+            FileKind::Weights => self.weights.extend(parse_weights(name, reader, problems)),
+        }
+    }
+
+    /// Checks that span lines and files.
+    fn check(&self, problems: &mut Vec<Problem>) {
+        let mut seen: HashMap<String, &Origin> = HashMap::new();
+        for cue in &self.cues {
+            let key = match &cue.pattern {
+                Pattern::Phrase(p) => format!("phrase {p}"),
+                Pattern::Pair { aspects, opinions } => {
+                    format!("pair {} + {}", aspects.join("|"), opinions.join("|"))
+                }
+                Pattern::Regex(r) => format!("re {r}"),
+            };
+            if let Some(first) = seen.get(&key) {
+                problems.push(Problem {
+                    file: cue.origin.file.clone(),
+                    line: cue.origin.line,
+                    message: format!("duplicate keyword (first at {first})"),
+                });
+            } else {
+                seen.insert(key, &cue.origin);
+            }
+            if let Pattern::Regex(r) = &cue.pattern {
+                check_regex(r, &cue.origin, problems);
+            }
+        }
+        for v in &self.vetoes {
+            check_regex(&v.regex, &v.origin, problems);
+        }
+        if self.levels.is_empty() && !self.source.is_empty() {
+            problems.push(Problem {
+                file: "levels.txt".into(),
+                line: 0,
+                message: "no levels defined: write e.g. `junior 新人: new_buyer courier`".into(),
+            });
+        }
+    }
+
+    /// The level a roster names, by key or alias (case-insensitive).
+    pub fn level(&self, name: &str) -> Option<&Level> {
+        let n = name.trim().to_lowercase();
+        self.levels
+            .iter()
+            .find(|l| l.name.to_lowercase() == n || l.aliases.iter().any(|a| a.to_lowercase() == n))
+    }
+}
+
+fn check_regex(re: &str, origin: &Origin, problems: &mut Vec<Problem>) {
+    if let Err(e) = regex::Regex::new(re) {
+        let detail = e.to_string();
+        let last = detail.lines().last().unwrap_or("").trim().to_string();
+        problems.push(Problem {
+            file: origin.file.clone(),
+            line: origin.line,
+            message: format!("pattern does not compile: {last}"),
+        });
+    }
+}
+
+/// `name alias alias: tier tier` or `name: *`.
+fn parse_levels(name: &str, reader: impl BufRead, problems: &mut Vec<Problem>) -> Vec<Level> {
+    let mut out: Vec<Level> = Vec::new();
+    for (line, text) in parse::content_lines(name, reader, problems) {
+        let mut bad = |message: String| {
+            problems.push(Problem {
+                file: name.to_string(),
+                line,
+                message,
+            })
+        };
+        let Some((names, tiers)) = text.split_once(':') else {
+            bad("expected `level alias: tier tier` (or `: *` for every tier)".into());
+            continue;
+        };
+        let mut names = names.split_whitespace().map(str::to_string);
+        let Some(key) = names.next() else {
+            bad("missing level name before `:`".into());
+            continue;
+        };
+        let mut list = Vec::new();
+        for t in tiers.split([' ', ',']).filter(|t| !t.is_empty()) {
+            if t == "*" {
+                list.extend(Tier::ALL);
+            } else if let Some(tier) = Tier::from_key(t) {
+                list.push(tier);
+            } else {
+                bad(format!(
+                    "unknown tier `{t}` (expected {} or *)",
+                    Tier::ALL.map(|t| t.key()).join(", ")
+                ));
+            }
+        }
+        list.sort();
+        list.dedup();
+        let aliases: Vec<String> = names.collect();
+        let clash = std::iter::once(&key)
+            .chain(aliases.iter())
+            .find(|n| out.iter().any(|l| &l.name == *n || l.aliases.contains(n)));
+        if let Some(n) = clash {
+            bad(format!("level name `{n}` is used twice"));
+            continue;
+        }
+        out.push(Level {
+            name: key,
+            aliases,
+            tiers: list,
+        });
+    }
+    out
+}
+
+/// `token <TAB> class <TAB> weight` lines.
+fn parse_weights(name: &str, reader: impl BufRead, problems: &mut Vec<Problem>) -> Vec<Weight> {
+    let mut out = Vec::new();
+    for (line, text) in parse::content_lines(name, reader, problems) {
+        let parts: Vec<&str> = text.split('\t').collect();
+        let weight = parts.get(2).and_then(|w| w.trim().parse::<f64>().ok());
+        match (parts.len(), weight) {
+            (3, Some(w)) if w.is_finite() => out.push(Weight {
+                token: parts[0].to_string(),
+                class: parts[1].trim().to_string(),
+                weight: w,
+            }),
+            _ => problems.push(Problem {
+                file: name.to_string(),
+                line,
+                message: "expected `token<TAB>class<TAB>weight` with a number for weight".into(),
+            }),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_rules_load_cleanly() {
+        let set = RuleSet::built_in().unwrap_or_else(|e| panic!("{e}"));
+        assert!(set.cues.len() > 100, "only {} cues", set.cues.len());
+        let junior = set.level("新人").expect("新人 is a junior alias");
+        assert_eq!(junior.tiers, [Tier::NewBuyer, Tier::Courier]);
+        assert_eq!(set.level("SENIOR").map(|l| l.tiers.len()), Some(6));
+        for t in Tier::ALL {
+            assert!(set.scripts.contains_key(&t), "no script for {t}");
+        }
+    }
+
+    #[test]
+    fn cross_file_problems_name_both_places() {
+        let files = [
+            ("courier.txt", "快递太慢\n"),
+            ("quality.txt", "质量差\n快递太慢\nre: (坏\n"),
+            ("levels.txt", "junior: new_buyer courrier\n"),
+        ];
+        let err = RuleSet::from_files(
+            "test".into(),
+            files.iter().map(|(n, t)| (n.to_string(), n.to_string(), t.as_bytes())),
+        )
+        .unwrap_err();
+        let msgs: Vec<String> = err.problems.iter().map(|p| p.to_string()).collect();
+        assert!(msgs.contains(&"levels.txt:1: unknown tier `courrier` (expected new_buyer, courier, service, quality, fraud, unclassified or *)".to_string()), "{msgs:?}");
+        assert!(
+            msgs.contains(&"courier.txt:1: duplicate keyword (first at quality.txt:2)".to_string())
+                || msgs.contains(&"quality.txt:2: duplicate keyword (first at courier.txt:1)".to_string()),
+            "{msgs:?}"
+        );
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("quality.txt:3: pattern does not compile:")),
+            "{msgs:?}"
+        );
+    }
+}

@@ -1,0 +1,527 @@
+//! The triage run: read → classify → assign → write, and the command dispatch.
+//!
+//! Owns the order of the stages, the run-wide passes (duplicates across
+//! files, the same text from many buyers) and the printed summary. Each stage
+//! itself lives in its own module.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
+
+use crate::assign::{self, Agent, Assignment, BacklogReason, CaseInput};
+use crate::classify::{Evidence, Verdict};
+use crate::cli::{Cli, Command, Format, RulesAction};
+use crate::config::{self, Config};
+use crate::exit::ExitCode;
+use crate::input::{self, InputError, Rejected, Review, Row};
+use crate::output::csv::{self as out_csv, BacklogRow, CallRow, TriagedRow};
+use crate::output::json::{self, FileCounts, Summary};
+use crate::output::{file_name_for, Staged};
+use crate::rules::CueKind;
+use crate::text;
+use crate::tier::{join_keys, Tier};
+
+/// The same normalised text from this many different buyers is an attack.
+pub const BATCH_BUYERS: usize = 3;
+/// Texts shorter than this (差评, 垃圾) are too common to call an attack.
+pub const BATCH_MIN_CHARS: usize = 12;
+
+/// Run the command line. Safe to call more than once in a process.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        None => {
+            let cfg = Config::from_cli(cli.run)?;
+            let (summary, code) = triage(&cfg)?;
+            let stdout = std::io::stdout();
+            let mut out = stdout.lock();
+            match cfg.format {
+                Format::Json => json::write_summary(&mut out, &summary)?,
+                Format::Text => print_summary(&mut out, &summary, &cfg)?,
+            }
+            out.flush()?;
+            Ok(code)
+        }
+        Some(Command::Eval { file, rules, format }) => crate::eval::command(&file, rules.as_deref(), format),
+        Some(Command::Explain { text, rating, rules }) => {
+            crate::eval::explain_command(&text, rating.as_deref(), rules.as_deref())
+        }
+        Some(Command::Rules {
+            action: RulesAction::Check { dir },
+        }) => {
+            let set = config::load_rules(dir.as_deref())?;
+            println!(
+                "{}: ok ({} cues, {} vetoes, {} shop words, {} levels, {} learned weights)",
+                set.source,
+                set.cues.len(),
+                set.vetoes.len(),
+                set.dict.len(),
+                set.levels.len(),
+                set.weights.len()
+            );
+            Ok(ExitCode::Ok)
+        }
+        Some(Command::Rules {
+            action: RulesAction::Init { dir },
+        }) => {
+            init_rules(&dir)?;
+            println!(
+                "wrote the built-in rules to {}; use them with --rules {}",
+                dir.display(),
+                dir.display()
+            );
+            Ok(ExitCode::Ok)
+        }
+        Some(Command::Learn {
+            tiers,
+            polarity,
+            rules,
+            min_count,
+        }) => crate::eval::learn_command(&tiers, polarity.as_deref(), &rules, min_count),
+    }
+}
+
+/// Copy the built-in rules into `dir` (refusing to overwrite a file).
+pub fn init_rules(dir: &std::path::Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for (name, text) in crate::rules::RuleSet::built_in_files() {
+        let path = dir.join(name);
+        if path.exists() {
+            bail!("{} already exists: not overwriting it", path.display());
+        }
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// One triaged review.
+struct Triaged {
+    review: Review,
+    verdict: Verdict,
+    time: String,
+}
+
+/// Read every input, tier every mid/low review, assign, write. Returns the
+/// summary and the exit status (3 when rows were rejected).
+pub fn triage(cfg: &Config) -> Result<(Summary, ExitCode)> {
+    let total: u64 = cfg
+        .files
+        .iter()
+        .filter_map(|f| std::fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
+    let bar = crate::progress::bytes_bar(total, cfg.quiet);
+    let count = Arc::new(AtomicU64::new(0));
+
+    let mut reviews: Vec<Review> = Vec::new();
+    let mut rejected: Vec<Rejected> = Vec::new();
+    let mut counts: Vec<FileCounts> = Vec::new();
+    let mut seen: HashSet<(String, String, String)> = HashSet::new();
+    let mut duplicates = 0usize;
+    let mut good = 0usize;
+    let mut readable = 0usize;
+    for (fi, path) in cfg.files.iter().enumerate() {
+        let mut fc = FileCounts {
+            file: path.display().to_string(),
+            ..FileCounts::default()
+        };
+        let mut n = 0u64;
+        let res = input::read_reviews(path, fi, &cfg.input, count.clone(), |row| {
+            fc.rows_read += 1;
+            n += 1;
+            if n % 4096 == 0 {
+                bar.set_position(count.load(Ordering::Relaxed));
+                bar.set_message(format!("{} rows", n));
+            }
+            match row {
+                Row::Good => {
+                    fc.skipped += 1;
+                    good += 1;
+                }
+                Row::Rejected(r) => {
+                    fc.rejected += 1;
+                    rejected.push(r);
+                }
+                Row::Review(r) => {
+                    let key = if r.order_id.is_empty() {
+                        (
+                            format!("{}\u{0}{}", r.buyer, r.created_at),
+                            r.text.clone(),
+                            r.follow_up.clone(),
+                        )
+                    } else {
+                        (r.order_id.clone(), r.text.clone(), r.follow_up.clone())
+                    };
+                    if seen.insert(key) {
+                        fc.triaged += 1;
+                        reviews.push(r);
+                    } else {
+                        fc.skipped += 1;
+                        duplicates += 1;
+                    }
+                }
+            }
+        });
+        match res {
+            Ok(format) => {
+                fc.encoding = format.encoding.to_string();
+                readable += 1;
+            }
+            Err(InputError::Empty { file }) => {
+                bar.suspend(|| {
+                    eprintln!("triage: warning: {file}: the file is empty (no header row); nothing read from it")
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+        counts.push(fc);
+    }
+    bar.finish_and_clear();
+    if readable == 0 {
+        bail!("nothing to triage: no input file could be read");
+    }
+
+    // Classify on every core; the order of the results is the input order.
+    let classifier = &cfg.classifier;
+    let classify_all = || -> Vec<Verdict> {
+        reviews
+            .par_iter()
+            .with_min_len(64)
+            .map(|r| classifier.classify(&r.full_text(), r.rating.stars()))
+            .collect()
+    };
+    let verdicts = match cfg.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .context("cannot start worker threads")?
+            .install(classify_all),
+        None => classify_all(),
+    };
+    let mut rows: Vec<Triaged> = reviews
+        .into_iter()
+        .zip(verdicts)
+        .map(|(review, verdict)| Triaged {
+            time: input::time_key(&review.created_at),
+            review,
+            verdict,
+        })
+        .collect();
+    mark_batches(&mut rows);
+
+    let agents: &[Agent] = cfg.agents.as_deref().unwrap_or(&[]);
+    let assignment = cfg.agents.as_ref().map(|agents| {
+        let inputs: Vec<CaseInput> = rows
+            .iter()
+            .map(|t| CaseInput {
+                buyer: &t.review.buyer,
+                order_id: &t.review.order_id,
+                tier: t.verdict.tier,
+                time: &t.time,
+            })
+            .collect();
+        assign::assign(assign::build_cases(&inputs), agents)
+    });
+    // review index -> (case index, agent)
+    let mut case_of = vec![usize::MAX; rows.len()];
+    if let Some(a) = &assignment {
+        for (ci, case) in a.cases.iter().enumerate() {
+            for &r in &case.reviews {
+                case_of[r] = ci;
+            }
+        }
+    }
+    let agent_of = |i: usize| -> Option<&Agent> {
+        let a = assignment.as_ref()?;
+        a.outcome[case_of[i]].ok().map(|x| &agents[x])
+    };
+
+    let summary = summarise(
+        &rows,
+        &counts,
+        good,
+        duplicates,
+        rejected.len(),
+        assignment.as_ref(),
+        agents,
+    );
+
+    let file_names: Vec<String> = cfg.files.iter().map(|f| f.display().to_string()).collect();
+    let mut staged = Staged::new(&cfg.out)?;
+    staged.write("triaged.csv", |w| {
+        out_csv::write_triaged(
+            w,
+            rows.iter().enumerate().map(|(i, t)| TriagedRow {
+                order_id: &t.review.order_id,
+                buyer: &t.review.buyer,
+                rating: t.review.rating.key(),
+                created_at: &t.review.created_at,
+                item: &t.review.item,
+                tier: t.verdict.tier.key(),
+                causes: join_keys(&t.verdict.causes),
+                evidence: t.verdict.evidence_en(),
+                agent: agent_of(i).map_or("", |a| a.name.as_str()),
+                text: &t.review.text,
+                follow_up: &t.review.follow_up,
+                source_file: &file_names[t.review.file],
+                source_line: t.review.line,
+            }),
+        )
+    })?;
+    staged.write("summary.json", |w| json::write_summary(w, &summary))?;
+    staged.write("rejected.csv", |w| out_csv::write_rejected(w, &rejected))?;
+    if let Some(a) = &assignment {
+        let scripts = &cfg.classifier.rules().scripts;
+        let call_row = |i: usize, case_tier: Tier| -> CallRow {
+            let t = &rows[i];
+            CallRow {
+                tier: case_tier.label_zh(),
+                order_id: out_csv::order_cell(&t.review.order_id),
+                buyer: out_csv::safe_cell(&t.review.buyer),
+                rating: t.review.rating.zh(),
+                created_at: out_csv::safe_cell(&t.review.created_at),
+                item: out_csv::safe_cell(&t.review.item),
+                text: out_csv::safe_cell(&t.review.text),
+                follow_up: out_csv::safe_cell(&t.review.follow_up),
+                causes: t.verdict.causes.iter().map(|c| c.zh()).collect::<Vec<_>>().join("、"),
+                evidence: out_csv::safe_cell(&t.verdict.evidence_zh()),
+                opening: scripts.get(&case_tier).cloned().unwrap_or_default(),
+                result: String::new(),
+                note: String::new(),
+            }
+        };
+        // cases in list order: grouped by tier, newest first within a tier
+        let mut order: Vec<usize> = (0..a.cases.len()).collect();
+        order.sort_by(|&x, &y| {
+            let (cx, cy) = (&a.cases[x], &a.cases[y]);
+            cx.tier
+                .report_order()
+                .cmp(&cy.tier.report_order())
+                .then(cy.newest.cmp(&cx.newest))
+                .then(x.cmp(&y))
+        });
+        let case_rows = |ci: usize| -> Vec<usize> {
+            let mut rs = a.cases[ci].reviews.clone();
+            rs.sort_by(|&x, &y| rows[y].time.cmp(&rows[x].time).then(x.cmp(&y)));
+            rs
+        };
+        staged.calls_folder()?;
+        for (ai, agent) in agents.iter().enumerate() {
+            if !agent.available {
+                continue;
+            }
+            let list: Vec<CallRow> = order
+                .iter()
+                .filter(|&&ci| a.outcome[ci] == Ok(ai))
+                .flat_map(|&ci| case_rows(ci).into_iter().map(move |r| (r, ci)))
+                .map(|(r, ci)| call_row(r, a.cases[ci].tier))
+                .collect();
+            staged.write(&format!("calls/{}.csv", file_name_for(&agent.name)), |w| {
+                out_csv::write_calls(w, &list)
+            })?;
+        }
+        let backlog: Vec<BacklogRow> = order
+            .iter()
+            .filter_map(|&ci| a.outcome[ci].err().map(|why| (ci, why)))
+            .flat_map(|(ci, why)| case_rows(ci).into_iter().map(move |r| (r, ci, why)))
+            .map(|(r, ci, why)| BacklogRow {
+                call: call_row(r, a.cases[ci].tier),
+                reason: why.zh(),
+            })
+            .collect();
+        staged.write("backlog.csv", |w| out_csv::write_backlog(w, &backlog))?;
+    }
+    staged.commit()?;
+    let code = if rejected.is_empty() {
+        ExitCode::Ok
+    } else {
+        ExitCode::Rejected
+    };
+    Ok((summary, code))
+}
+
+/// The same normalised text from `BATCH_BUYERS` or more different buyers is
+/// a coordinated attack: fraud, with that said in the evidence.
+fn mark_batches(rows: &mut [Triaged]) {
+    let mut groups: HashMap<String, (HashSet<String>, Vec<usize>)> = HashMap::new();
+    for (i, t) in rows.iter().enumerate() {
+        let norm = text::normalise(&t.review.text);
+        if norm.chars().filter(|c| c.is_alphanumeric()).count() < BATCH_MIN_CHARS {
+            continue;
+        }
+        let who = if assign::is_masked(&t.review.buyer) {
+            format!("order\u{0}{}\u{0}{i}", t.review.order_id)
+        } else {
+            format!("buyer\u{0}{}", t.review.buyer.trim())
+        };
+        let g = groups.entry(norm).or_default();
+        g.0.insert(who);
+        g.1.push(i);
+    }
+    for (buyers, idx) in groups.into_values() {
+        if buyers.len() < BATCH_BUYERS {
+            continue;
+        }
+        for i in idx {
+            let v = &mut rows[i].verdict;
+            v.tier = Tier::Fraud;
+            v.causes.retain(|&c| c.is_cause());
+            v.causes.insert(0, Tier::Fraud);
+            v.evidence.insert(
+                0,
+                Evidence {
+                    kind: CueKind::Cause(Tier::Fraud),
+                    text: format!("同一文字出自{}个买家", buyers.len()),
+                },
+            );
+        }
+    }
+}
+
+fn summarise(
+    rows: &[Triaged],
+    counts: &[FileCounts],
+    good: usize,
+    duplicates: usize,
+    rejected: usize,
+    assignment: Option<&Assignment>,
+    agents: &[Agent],
+) -> Summary {
+    let mut s = Summary {
+        rows_read: counts.iter().map(|c| c.rows_read).sum(),
+        skipped: good + duplicates,
+        skipped_good: good,
+        skipped_duplicate: duplicates,
+        triaged: rows.len(),
+        rejected,
+        files: counts.to_vec(),
+        ..Summary::default()
+    };
+    for t in Tier::ALL {
+        s.tiers.insert(t.key().to_string(), 0);
+    }
+    for r in rows {
+        *s.tiers.entry(r.verdict.tier.key().to_string()).or_default() += 1;
+    }
+    if let Some(a) = assignment {
+        s.cases = a.cases.len();
+        for agent in agents.iter().filter(|a| a.available) {
+            s.agents.insert(agent.name.clone(), 0);
+            s.agent_cases.insert(agent.name.clone(), 0);
+            s.agent_tiers.insert(agent.name.clone(), BTreeMap::new());
+        }
+        for (case, outcome) in a.cases.iter().zip(&a.outcome) {
+            let n = case.reviews.len();
+            match outcome {
+                Ok(ai) => {
+                    let name = &agents[*ai].name;
+                    s.assigned += n;
+                    *s.agents.entry(name.clone()).or_default() += n;
+                    *s.agent_cases.entry(name.clone()).or_default() += 1;
+                    *s.agent_tiers
+                        .entry(name.clone())
+                        .or_default()
+                        .entry(case.tier.key().to_string())
+                        .or_default() += n;
+                }
+                Err(why) => {
+                    s.backlog += n;
+                    *s.backlog_reasons.entry(why.key().to_string()).or_default() += n;
+                }
+            }
+        }
+    }
+    s
+}
+
+/// Display width of a string in a terminal: CJK characters take two columns.
+fn width(s: &str) -> usize {
+    s.chars()
+        .map(|c| {
+            if ('\u{1100}'..='\u{115F}').contains(&c) || ('\u{2E80}'..='\u{FFDC}').contains(&c) {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+fn pad(s: &str, w: usize) -> String {
+    format!("{s}{}", " ".repeat(w.saturating_sub(width(s))))
+}
+
+/// The summary a person reads at a glance.
+pub fn print_summary(out: &mut dyn Write, s: &Summary, cfg: &Config) -> Result<()> {
+    writeln!(
+        out,
+        "{} rows read: {} triaged, {} skipped ({} good, {} duplicate), {} rejected",
+        s.rows_read, s.triaged, s.skipped, s.skipped_good, s.skipped_duplicate, s.rejected
+    )?;
+    writeln!(out)?;
+    writeln!(out, "tier                  reviews")?;
+    for t in Tier::ALL {
+        let n = s.tiers.get(t.key()).copied().unwrap_or(0);
+        writeln!(out, "  {} {n:>6}", pad(&t.label_en(), 20))?;
+    }
+    writeln!(out)?;
+    match &cfg.agents {
+        None => writeln!(out, "agents: none (give --agents roster.csv to make call lists)")?,
+        Some(agents) => {
+            let nw = agents.iter().map(|a| width(&a.name)).max().unwrap_or(5).max(5);
+            writeln!(out, "{} level   calls  reviews  by tier", pad("agent", nw + 2))?;
+            for a in agents {
+                if !a.available {
+                    writeln!(out, "  {} {:<7} (not available)", pad(&a.name, nw), a.level)?;
+                    continue;
+                }
+                let by: Vec<String> = s
+                    .agent_tiers
+                    .get(&a.name)
+                    .map(|m| {
+                        let mut v: Vec<(&String, &usize)> = m.iter().collect();
+                        v.sort_by_key(|(k, _)| Tier::from_key(k).map_or(9, |t| t.report_order()));
+                        v.into_iter().map(|(k, n)| format!("{k} {n}")).collect()
+                    })
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "  {} {:<7} {:>3}/{:<3} {:>6}  {}",
+                    pad(&a.name, nw),
+                    a.level,
+                    s.agent_cases.get(&a.name).copied().unwrap_or(0),
+                    a.capacity,
+                    s.agents.get(&a.name).copied().unwrap_or(0),
+                    by.join(", ")
+                )?;
+            }
+            let reasons: Vec<String> = [BacklogReason::NoEligibleAgent, BacklogReason::AllFull]
+                .iter()
+                .filter_map(|r| s.backlog_reasons.get(r.key()).map(|n| format!("{n} {}", r.key())))
+                .collect();
+            if s.backlog == 0 {
+                writeln!(out, "backlog: none")?;
+            } else {
+                writeln!(out, "backlog: {} reviews ({})", s.backlog, reasons.join(", "))?;
+            }
+        }
+    }
+    writeln!(out)?;
+    let mut files = vec!["triaged.csv", "summary.json", "rejected.csv"];
+    if cfg.agents.is_some() {
+        files.extend(["calls/", "backlog.csv"]);
+    }
+    writeln!(out, "wrote {}: {}", cfg.out.display(), files.join(", "))?;
+    if s.rejected > 0 {
+        writeln!(
+            out,
+            "{} rows rejected: see {}",
+            s.rejected,
+            cfg.out.join("rejected.csv").display()
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! The tiers of shared TIERS.md: the one domain type every stage shares.
+//!
+//! Owns the stable English keys, the Chinese names agents read, and the order
+//! in which causes rank. Holds no rules and no text handling.
+
+use std::fmt;
+
+/// Why a mid/low review was left, and so who may call the buyer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tier {
+    NewBuyer,
+    Courier,
+    Unclassified,
+    Service,
+    Quality,
+    Fraud,
+}
+
+impl Tier {
+    /// Every tier, in the order reports list them (1..5, then 待定).
+    pub const ALL: [Tier; 6] = [
+        Tier::NewBuyer,
+        Tier::Courier,
+        Tier::Service,
+        Tier::Quality,
+        Tier::Fraud,
+        Tier::Unclassified,
+    ];
+
+    /// Stable key scripts read.
+    pub fn key(self) -> &'static str {
+        match self {
+            Tier::NewBuyer => "new_buyer",
+            Tier::Courier => "courier",
+            Tier::Service => "service",
+            Tier::Quality => "quality",
+            Tier::Fraud => "fraud",
+            Tier::Unclassified => "unclassified",
+        }
+    }
+
+    /// Chinese name agents read.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Tier::NewBuyer => "新手",
+            Tier::Courier => "快递",
+            Tier::Service => "服务",
+            Tier::Quality => "质量",
+            Tier::Fraud => "骗子",
+            Tier::Unclassified => "待定",
+        }
+    }
+
+    /// Tier number of TIERS.md; unclassified has none.
+    pub fn number(self) -> Option<u8> {
+        match self {
+            Tier::NewBuyer => Some(1),
+            Tier::Courier => Some(2),
+            Tier::Service => Some(3),
+            Tier::Quality => Some(4),
+            Tier::Fraud => Some(5),
+            Tier::Unclassified => None,
+        }
+    }
+
+    /// What an agent's file shows: `2 快递`, or `待定`.
+    pub fn label_zh(self) -> String {
+        match self.number() {
+            Some(n) => format!("{n} {}", self.zh()),
+            None => self.zh().to_string(),
+        }
+    }
+
+    /// What the command line shows: `2 courier 快递`.
+    pub fn label_en(self) -> String {
+        match self.number() {
+            Some(n) => format!("{n} {} {}", self.key(), self.zh()),
+            None => format!("- {} {}", self.key(), self.zh()),
+        }
+    }
+
+    /// Position in reports (1..5, then unclassified).
+    pub fn report_order(self) -> usize {
+        Tier::ALL.iter().position(|&t| t == self).unwrap_or(0)
+    }
+
+    pub fn from_key(key: &str) -> Option<Tier> {
+        Tier::ALL.into_iter().find(|t| t.key() == key)
+    }
+
+    /// True for the causes of TIERS.md (courier, service, quality, fraud).
+    pub fn is_cause(self) -> bool {
+        matches!(self, Tier::Courier | Tier::Service | Tier::Quality | Tier::Fraud)
+    }
+}
+
+impl fmt::Display for Tier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.key())
+    }
+}
+
+/// Keys joined with `|`, highest first: the `causes` column.
+pub fn join_keys(tiers: &[Tier]) -> String {
+    tiers.iter().map(|t| t.key()).collect::<Vec<_>>().join("|")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_round_trip_and_rank_follows_tiers_md() {
+        for t in Tier::ALL {
+            assert_eq!(Tier::from_key(t.key()), Some(t));
+        }
+        assert!(Tier::Fraud > Tier::Quality);
+        assert!(Tier::Quality > Tier::Service);
+        assert!(Tier::Service > Tier::Courier);
+        // unclassified needs a senior, so a case holding it outranks the junior tiers
+        assert!(Tier::Unclassified > Tier::Courier && Tier::Unclassified < Tier::Service);
+        assert_eq!(Tier::Courier.label_zh(), "2 快递");
+        assert_eq!(Tier::Unclassified.label_zh(), "待定");
+    }
+}
