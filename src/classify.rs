@@ -260,8 +260,12 @@ impl Classifier {
         let cues = &self.rules.cues;
         for m in self.phrases.find_overlapping_iter(norm) {
             let (s, e) = (m.start(), m.end());
-            let single = norm[s..e].chars().count() == 1;
-            if single && !ends_token(tokens, s, e) {
+            let chars = norm[s..e].chars().count();
+            if chars == 1 && !ends_token(tokens, s, e) {
+                continue;
+            }
+            // a short phrase must not cut a word (个小 in 半个小时)
+            if chars == 2 && !on_token_bounds(tokens, s, e) {
                 continue;
             }
             let cue = self.phrase_cue[m.pattern().as_usize()];
@@ -293,8 +297,14 @@ impl Classifier {
         for m in self.pair_words.find_overlapping_iter(norm) {
             let w = m.pattern().as_usize();
             let (s, e) = (m.start(), m.end());
-            if self.pair_word_len[w] == 1 && !ends_token(tokens, s, e) {
-                continue;
+            // one-character words: an opinion may end a word (太慢), an
+            // aspect must be a whole word (货 is not in 送货)
+            if self.pair_word_len[w] == 1 {
+                let opinion_only = self.pair_word_uses[w].iter().all(|&(_, a)| !a);
+                let whole = tokens.iter().any(|t| t.start == s && t.end == e);
+                if !(whole || opinion_only && ends_token(tokens, s, e)) {
+                    continue;
+                }
             }
             let Some(tok) = token_at(tokens, s) else { continue };
             occ.push((w, tok, s, e));
@@ -307,9 +317,9 @@ impl Classifier {
                     if !is_aspect || done.contains(&cue) {
                         continue;
                     }
-                    let found = occ.iter().find(|&&(wo, to, so, _)| {
+                    let found = occ.iter().find(|&&(wo, to, so, eo)| {
                         self.pair_word_uses[wo].contains(&(cue, false))
-                            && so != sa
+                            && (so >= ea || sa >= eo)
                             && to.abs_diff(ta) <= PAIR_WINDOW
                             && clause_of(so) == clause_of(sa)
                     });
@@ -500,6 +510,11 @@ impl Classifier {
 /// does not hold 差).
 fn ends_token(tokens: &[Token], s: usize, e: usize) -> bool {
     tokens.iter().any(|t| t.end == e && t.start <= s)
+}
+
+/// True when `s..e` starts at a token's start and ends at a token's end.
+fn on_token_bounds(tokens: &[Token], s: usize, e: usize) -> bool {
+    tokens.iter().any(|t| t.start == s) && tokens.iter().any(|t| t.end == e)
 }
 
 /// Index of the token that holds byte `pos`.

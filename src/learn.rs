@@ -153,23 +153,18 @@ impl Model {
         let best = order[0];
         let margin = scores[best] - scores[order[1]];
         let p = self.params;
-        let praise_clear = pol <= -p.praise_margin && !complaint && stars != Some(Stars::Low);
-        let tier = if LEARNED_TIERS[best] == Tier::NewBuyer {
-            if praise_clear || (praise && !complaint && pol < 0.0 && stars != Some(Stars::Low)) {
-                Tier::NewBuyer
-            } else {
-                // not clearly happy: the strongest cause if it is clear, else a senior looks
-                let c = cause_idx[0];
-                if scores[c] - scores[cause_idx[1]] >= p.cause_margin && LEARNED_TIERS[c] != Tier::Unclassified {
-                    LEARNED_TIERS[c]
-                } else {
-                    Tier::Unclassified
-                }
-            }
-        } else if margin >= p.cause_margin || complaint || pol > 0.0 {
-            LEARNED_TIERS[best]
-        } else if praise_clear {
+        let doubtful_rating = stars == Some(Stars::Low);
+        let praise_clear = pol <= -p.praise_margin && !complaint && !doubtful_rating;
+        let praise_lean = praise && !complaint && pol < 0.0 && !doubtful_rating;
+        // the strongest cause (courier, service, quality) against unclassified and each other
+        let c = cause_idx[0];
+        let cause_margin = scores[c] - scores[cause_idx[1]];
+        let tier = if praise_clear || praise_lean {
             Tier::NewBuyer
+        } else if LEARNED_TIERS[c] != Tier::Unclassified && cause_margin >= p.cause_margin {
+            LEARNED_TIERS[c]
+        } else if LEARNED_TIERS[c] != Tier::Unclassified && (complaint || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer {
+            LEARNED_TIERS[c]
         } else {
             Tier::Unclassified
         };
@@ -203,40 +198,8 @@ pub fn train(
     params: Params,
 ) -> Vec<Weight> {
     let mut out = Vec::new();
-    // tier head: multinomial NB over token presence
-    let mut counts: HashMap<&str, [f64; 5]> = HashMap::new();
-    let mut totals = [0.0f64; 5];
-    let mut docs = [0.0f64; 5];
-    for (toks, tier) in tiered {
-        let Some(i) = LEARNED_TIERS.iter().position(|t| t == tier) else {
-            continue;
-        };
-        docs[i] += 1.0;
-        let words: Vec<&str> = toks.iter().map(String::as_str).collect();
-        for f in features(&words) {
-            counts.entry(f).or_insert([0.0; 5])[i] += 1.0;
-            totals[i] += 1.0;
-        }
-    }
-    let n_docs: f64 = docs.iter().sum();
-    if n_docs > 0.0 {
-        let vocab: Vec<(&str, [f64; 5])> = counts
-            .iter()
-            .filter(|(_, c)| c.iter().sum::<f64>() >= min_count as f64)
-            .map(|(t, c)| (*t, *c))
-            .collect();
-        let v = vocab.len() as f64;
-        for (i, t) in LEARNED_TIERS.iter().enumerate() {
-            // prior, plus the log-probability of an unseen token folded in so
-            // only seen tokens need weights
-            let unseen = (1.0 / (totals[i] + v)).ln();
-            out.push(weight(BIAS, t.key(), ((docs[i] + 1.0) / (n_docs + 5.0)).ln()));
-            for (tok, c) in &vocab {
-                let w = ((c[i] + 1.0) / (totals[i] + v)).ln() - unseen;
-                out.push(weight(tok, t.key(), w));
-            }
-        }
-    }
+    // tier head: softmax regression over token presence
+    out.extend(fit_tiers(tiered, min_count));
     // polarity head: log-odds of complaint per token
     let mut pc: HashMap<&str, [f64; 2]> = HashMap::new();
     let mut ptot = [0.0f64; 2];
@@ -269,6 +232,89 @@ pub fn train(
     out.push(weight("praise_margin", PARAM, params.praise_margin));
     out.retain(|w| w.class == PARAM || w.token == BIAS || w.weight.abs() >= 0.05);
     out.sort_by(|a, b| a.class.cmp(&b.class).then(a.token.cmp(&b.token)));
+    out
+}
+
+/// Softmax (multinomial logistic) regression for the tier head, by plain
+/// stochastic gradient descent in a fixed order (no randomness: the same
+/// data give the same weights). Classes are weighted by the square root of
+/// their rarity, so the small tiers (courier, unclassified) are not drowned
+/// by quality.
+fn fit_tiers(tiered: &[(Vec<String>, Tier)], min_count: usize) -> Vec<Weight> {
+    const EPOCHS: usize = 40;
+    const RATE: f64 = 0.2;
+    const L2: f64 = 1e-4;
+    let mut df: HashMap<&str, usize> = HashMap::new();
+    let docs: Vec<(Vec<&str>, usize)> = tiered
+        .iter()
+        .filter_map(|(toks, tier)| {
+            let i = LEARNED_TIERS.iter().position(|t| t == tier)?;
+            let words: Vec<&str> = toks.iter().map(String::as_str).collect();
+            Some((features(&words), i))
+        })
+        .collect();
+    if docs.is_empty() {
+        return Vec::new();
+    }
+    for (f, _) in &docs {
+        for t in f {
+            *df.entry(t).or_default() += 1;
+        }
+    }
+    let mut vocab: Vec<&str> = df.iter().filter(|(_, &n)| n >= min_count).map(|(t, _)| *t).collect();
+    vocab.sort();
+    let index: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+    let rows: Vec<(Vec<usize>, usize)> = docs
+        .iter()
+        .map(|(f, c)| (f.iter().filter_map(|t| index.get(t).copied()).collect(), *c))
+        .collect();
+    let mut per_class = [0usize; 5];
+    for (_, c) in &rows {
+        per_class[*c] += 1;
+    }
+    let n = rows.len() as f64;
+    let class_weight: Vec<f64> = per_class
+        .iter()
+        .map(|&k| if k == 0 { 0.0 } else { (n / (5.0 * k as f64)).sqrt() })
+        .collect();
+    let mut w = vec![[0.0f64; 5]; vocab.len()];
+    let mut b = [0.0f64; 5];
+    // a fixed, well-mixed visiting order
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    for epoch in 0..EPOCHS {
+        let step = (order.len() / 2).max(1) | 1;
+        order = (0..rows.len()).map(|k| (k * step + epoch * 7) % rows.len()).collect();
+        let mut seen = vec![false; rows.len()];
+        order.retain(|&k| !std::mem::replace(&mut seen[k], true));
+        let rate = RATE / (1.0 + epoch as f64 * 0.1);
+        for &k in &order {
+            let (feats, c) = &rows[k];
+            let mut z = b;
+            for &f in feats {
+                for j in 0..5 {
+                    z[j] += w[f][j];
+                }
+            }
+            let m = z.iter().cloned().fold(f64::MIN, f64::max);
+            let e: Vec<f64> = z.iter().map(|v| (v - m).exp()).collect();
+            let sum: f64 = e.iter().sum();
+            let cw = class_weight[*c];
+            for j in 0..5 {
+                let g = (e[j] / sum - if j == *c { 1.0 } else { 0.0 }) * cw;
+                b[j] -= rate * g;
+                for &f in feats {
+                    w[f][j] -= rate * (g + L2 * w[f][j]);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (j, t) in LEARNED_TIERS.iter().enumerate() {
+        out.push(weight(BIAS, t.key(), b[j]));
+        for (f, tok) in vocab.iter().enumerate() {
+            out.push(weight(tok, t.key(), w[f][j]));
+        }
+    }
     out
 }
 
