@@ -245,7 +245,8 @@ impl Classifier {
         let clauses = text::clauses(&norm);
         let mut hits = self.match_cues(&norm, &tokens, &clauses);
         self.apply_scopes(&norm, &clauses, &mut hits);
-        let (verdict, learned_tokens) = self.decide(&hits, &tokens, stars);
+        let turned = self.has_standing_turn(&norm, &hits);
+        let (verdict, learned_tokens) = self.decide(&hits, &tokens, stars, turned);
         Analysis {
             tokens: tokens.iter().map(|t| t.word.to_string()).collect(),
             normalised: norm,
@@ -323,9 +324,10 @@ impl Classifier {
                             && to.abs_diff(ta) <= PAIR_WINDOW
                             && clause_of(so) == clause_of(sa)
                     });
-                    if let Some(&(_, _, so, eo)) = found {
+                    if let Some(&(_, to, so, eo)) = found {
                         done.push(cue);
                         let (s, e) = (sa.min(so), ea.max(eo));
+                        let so = tokens[to].start.min(so);
                         hits.push(Hit {
                             cue,
                             kind: cues[cue].kind,
@@ -367,7 +369,13 @@ impl Classifier {
                 .iter()
                 .find(|&&(s, e)| h.anchor >= s && h.anchor < e)
                 .map_or(0, |c| c.0);
+            let ce = clauses
+                .iter()
+                .find(|&&(s, e)| h.anchor >= s && h.anchor < e)
+                .map_or(norm.len(), |c| c.1);
             if let Some(neg) = self.negated_by(&norm[cs..h.anchor]) {
+                h.state = HitState::Negated(neg);
+            } else if let Some(neg) = self.negated_after(&norm[h.end.min(ce)..ce]) {
                 h.state = HitState::Negated(neg);
             }
         }
@@ -419,6 +427,32 @@ impl Classifier {
         }
     }
 
+    /// The after-negator (都没有) that starts `after` once fillers are stripped.
+    fn negated_after(&self, after: &str) -> Option<String> {
+        let mut rest = after;
+        for _ in 0..3 {
+            if let Some(n) = self
+                .rules
+                .after_negators
+                .iter()
+                .filter(|n| rest.starts_with(n.as_str()))
+                .max_by_key(|n| n.len())
+            {
+                return Some(format!("…{n}"));
+            }
+            let filler = self
+                .rules
+                .fillers
+                .iter()
+                .map(String::as_str)
+                .chain(["的", "了", "一个"])
+                .filter(|f| rest.starts_with(f))
+                .max_by_key(|f| f.len())?;
+            rest = &rest[filler.len()..];
+        }
+        None
+    }
+
     /// The negator that ends `before` once filler words are stripped.
     fn negated_by(&self, before: &str) -> Option<String> {
         let mut rest = before;
@@ -442,7 +476,24 @@ impl Classifier {
         }
     }
 
-    fn decide(&self, hits: &[Hit], tokens: &[Token], stars: Option<Stars>) -> (Verdict, Vec<(String, f64)>) {
+    /// True when a turn word (但是, 就是) brings in something and no
+    /// dismisser after it waves it away.
+    fn has_standing_turn(&self, norm: &str, hits: &[Hit]) -> bool {
+        let last_turn = self.rules.turns.iter().filter_map(|t| norm.rfind(t.as_str())).max();
+        let Some(turn) = last_turn else { return false };
+        let praised_after = hits
+            .iter()
+            .any(|h| h.kind == CueKind::Praise && h.state == HitState::Active && h.start >= turn);
+        !praised_after && !self.dismissers.find_iter(norm).any(|m| m.start() >= turn)
+    }
+
+    fn decide(
+        &self,
+        hits: &[Hit],
+        tokens: &[Token],
+        stars: Option<Stars>,
+        turned: bool,
+    ) -> (Verdict, Vec<(String, f64)>) {
         let active: Vec<&Hit> = hits.iter().filter(|h| h.state == HitState::Active).collect();
         let mut causes: Vec<Tier> = active
             .iter()
@@ -481,10 +532,18 @@ impl Classifier {
             };
             return (verdict, Vec::new());
         }
-        let complaint = active.iter().any(|h| h.kind == CueKind::Complaint);
+        // praise denied (不好吃) is displeasure too
+        let complaint = active.iter().any(|h| h.kind == CueKind::Complaint)
+            || hits
+                .iter()
+                .any(|h| h.kind == CueKind::Praise && matches!(h.state, HitState::Negated(_)));
         let praise = active.iter().any(|h| h.kind == CueKind::Praise);
         let evidence = evidence_of(&|k| matches!(k, CueKind::Complaint | CueKind::Praise));
-        let rules_tier = if complaint { Tier::Unclassified } else { Tier::NewBuyer };
+        let rules_tier = if complaint || turned {
+            Tier::Unclassified
+        } else {
+            Tier::NewBuyer
+        };
         let Some(model) = &self.model else {
             let verdict = Verdict {
                 tier: rules_tier,
@@ -495,7 +554,15 @@ impl Classifier {
             return (verdict, Vec::new());
         };
         let words: Vec<&str> = tokens.iter().map(|t| t.word).collect();
-        let call = model.decide(&words, complaint, praise, stars);
+        let call = model.decide(
+            &words,
+            crate::learn::Signals {
+                complaint,
+                praise,
+                turned,
+            },
+            stars,
+        );
         let verdict = Verdict {
             tier: call.tier,
             causes: vec![call.tier],

@@ -113,6 +113,13 @@ pub enum Command {
         /// Drop tokens seen fewer times than this.
         #[arg(long, default_value_t = 2)]
         min_count: usize,
+        /// Instead of writing weights, score them by K-fold cross-validation
+        /// over the tier-labelled files (each fold learned without its own rows).
+        #[arg(long, value_name = "K")]
+        folds: Option<usize>,
+        /// With --folds: write every held-out prediction (text, truth, predicted, evidence) to this CSV.
+        #[arg(long, value_name = "CSV", requires = "folds")]
+        predictions: Option<PathBuf>,
     },
 }
 

@@ -243,27 +243,34 @@ pub fn explain_command(text: &str, rating: Option<&str>, rules: Option<&Path>) -
     Ok(ExitCode::Ok)
 }
 
+/// How `learn` runs.
+pub struct LearnOptions {
+    pub min_count: usize,
+    /// Cross-validate with this many folds instead of writing weights.
+    pub folds: Option<usize>,
+    /// Where to write held-out predictions when cross-validating.
+    pub predictions: Option<PathBuf>,
+}
+
 pub fn learn_command(
     tier_files: &[PathBuf],
     polarity: Option<&Path>,
     dir: &Path,
-    min_count: usize,
+    opts: &LearnOptions,
 ) -> Result<ExitCode> {
-    if !dir.join("levels.txt").exists() {
+    if opts.folds.is_none() && !dir.join("levels.txt").exists() {
         crate::run::init_rules(dir)?;
         std::fs::remove_file(dir.join("weights.tsv")).ok();
     }
     // learn over the tokens the rules of that folder see, without old weights
     let mut rules = load_rules(Some(dir))?;
     rules.weights.clear();
-    let classifier = Classifier::new(rules)?;
-    let mut tiered = Vec::new();
+    let classifier = Classifier::new(rules.clone())?;
+    let mut labelled = Vec::new();
     for f in tier_files {
-        for (text, tier) in read_labelled(f)? {
-            tiered.push((text, tier));
-        }
+        labelled.extend(read_labelled(f)?);
     }
-    if tiered.is_empty() {
+    if labelled.is_empty() {
         bail!(
             "no labelled reviews in {}",
             tier_files
@@ -273,7 +280,7 @@ pub fn learn_command(
                 .join(", ")
         );
     }
-    let tiered: Vec<(Vec<String>, Tier)> = tiered
+    let tiered: Vec<(Vec<String>, Tier)> = labelled
         .par_iter()
         .map(|(t, tier)| (classifier.tokens(t), *tier))
         .collect();
@@ -287,7 +294,6 @@ pub fn learn_command(
                 .collect()
         }
     };
-    let weights = learn::train(&tiered, &polar, min_count, learn::Params::default());
     let mut prov = format!(
         "From {} tier-labelled reviews ({})",
         tiered.len(),
@@ -300,16 +306,71 @@ pub fn learn_command(
             file_label(p)
         ));
     }
-    prov.push_str(&format!(", min count {min_count}."));
+    prov.push_str(&format!(", min count {}.", opts.min_count));
+
+    if let Some(k) = opts.folds {
+        if k < 2 || k > labelled.len() {
+            return Err(UsageError(format!("--folds {k}: expected 2 to {}", labelled.len())).into());
+        }
+        let mut predicted: Vec<Option<crate::classify::Verdict>> = vec![None; labelled.len()];
+        for fold in 0..k {
+            let train: Vec<(Vec<String>, Tier)> = tiered
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % k != fold)
+                .map(|(_, x)| x.clone())
+                .collect();
+            let mut r = rules.clone();
+            r.weights = learn::train(&train, &polar, opts.min_count, learn::Params::default());
+            let c = Classifier::new(r)?;
+            let held: Vec<(usize, crate::classify::Verdict)> = labelled
+                .par_iter()
+                .enumerate()
+                .filter(|(i, _)| i % k == fold)
+                .map(|(i, (text, _))| (i, c.classify(text, None)))
+                .collect();
+            for (i, v) in held {
+                predicted[i] = Some(v);
+            }
+        }
+        let verdicts: Vec<crate::classify::Verdict> = predicted.into_iter().flatten().collect();
+        let pairs: Vec<(Tier, Tier)> = labelled.iter().zip(&verdicts).map(|((_, t), v)| (*t, v.tier)).collect();
+        let report = score(&pairs);
+        print!("{}", render(&report, &format!("{k}-fold cross-validation ({prov})")));
+        if let Some(path) = &opts.predictions {
+            let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
+            w.write_record(["text", "tier", "predicted", "evidence"])?;
+            for ((text, truth), v) in labelled.iter().zip(&verdicts) {
+                w.write_record([text.as_str(), truth.key(), v.tier.key(), &v.evidence_en()])?;
+            }
+            w.flush()?;
+        }
+        return Ok(ExitCode::Ok);
+    }
+
+    let weights = learn::train(&tiered, &polar, opts.min_count, learn::Params::default());
     let text = learn::render(&weights, &prov);
     let target = dir.join("weights.tsv");
     let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
     std::io::Write::write_all(&mut tmp, text.as_bytes())?;
-    tmp.persist(&target)
+    let file = tmp
+        .persist(&target)
         .with_context(|| format!("cannot write {}", target.display()))?;
+    set_readable(&file);
     println!("{prov}\nwrote {} weights to {}", weights.len(), target.display());
     println!("check them: triage eval LABELLED.csv --rules {}", dir.display());
     Ok(ExitCode::Ok)
+}
+
+/// A temporary file is created owner-only; a weights file is for everyone to read.
+fn set_readable(file: &std::fs::File) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o644)).ok();
+    }
+    #[cfg(not(unix))]
+    let _ = file;
 }
 
 fn file_label(p: &Path) -> String {

@@ -57,6 +57,17 @@ pub struct Call {
     pub pushed: Vec<(String, f64)>,
 }
 
+/// What the hand rules saw in a review they found no cause in.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Signals {
+    /// Generic displeasure (垃圾, 失望) or praise denied (不好吃).
+    pub complaint: bool,
+    /// Praise or a shrug (不错, 还行).
+    pub praise: bool,
+    /// A turn word (但是, 就是) that nothing waves away.
+    pub turned: bool,
+}
+
 /// Weights ready to score a token list.
 pub struct Model {
     tier: HashMap<String, [f64; 5]>,
@@ -142,7 +153,12 @@ impl Model {
     /// or praise. new_buyer is guarded: only with no complaint cue, a
     /// polarity clearly on the praise side and a rating that is not 差评.
     /// Anything in doubt goes to unclassified, a senior's tier.
-    pub fn decide(&self, words: &[&str], complaint: bool, praise: bool, stars: Option<Stars>) -> Call {
+    pub fn decide(&self, words: &[&str], sig: Signals, stars: Option<Stars>) -> Call {
+        let Signals {
+            complaint,
+            praise,
+            turned,
+        } = sig;
         let feats = features(words);
         let pol = self.complaint_score(&feats);
         let scores = self.tier_scores(&feats);
@@ -154,8 +170,9 @@ impl Model {
         let margin = scores[best] - scores[order[1]];
         let p = self.params;
         let doubtful_rating = stars == Some(Stars::Low);
-        let praise_clear = pol <= -p.praise_margin && !complaint && !doubtful_rating;
-        let praise_lean = praise && !complaint && pol < 0.0 && !doubtful_rating;
+        let happy = !complaint && !turned && !doubtful_rating;
+        let praise_clear = happy && pol <= -p.praise_margin;
+        let praise_lean = happy && praise && pol < 0.0;
         // the strongest cause (courier, service, quality) against unclassified and each other
         let c = cause_idx[0];
         let cause_margin = scores[c] - scores[cause_idx[1]];
@@ -163,7 +180,9 @@ impl Model {
             Tier::NewBuyer
         } else if LEARNED_TIERS[c] != Tier::Unclassified && cause_margin >= p.cause_margin {
             LEARNED_TIERS[c]
-        } else if LEARNED_TIERS[c] != Tier::Unclassified && (complaint || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer {
+        } else if LEARNED_TIERS[c] != Tier::Unclassified
+            && (turned || (complaint || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer)
+        {
             LEARNED_TIERS[c]
         } else {
             Tier::Unclassified
@@ -383,15 +402,19 @@ mod tests {
         sorted.sort_by(|a, b| a.class.cmp(&b.class).then(a.token.cmp(&b.token)));
         assert_eq!(w, sorted, "weights are written sorted");
         let m = Model::from_weights(&w).expect("weights give a model");
-        assert_eq!(m.decide(&["起球"], false, false, None).tier, Tier::Quality);
-        assert_eq!(m.decide(&["太慢"], false, false, None).tier, Tier::Courier);
+        let praised = Signals {
+            praise: true,
+            ..Signals::default()
+        };
+        assert_eq!(m.decide(&["起球"], Signals::default(), None).tier, Tier::Quality);
+        assert_eq!(m.decide(&["太慢"], Signals::default(), None).tier, Tier::Courier);
         assert_eq!(
-            m.decide(&["喜欢", "满意"], false, true, Some(Stars::Mid)).tier,
+            m.decide(&["喜欢", "满意"], praised, Some(Stars::Mid)).tier,
             Tier::NewBuyer
         );
         // the same praise under a 差评 is doubtful: a senior looks
         assert_eq!(
-            m.decide(&["喜欢", "满意"], false, true, Some(Stars::Low)).tier,
+            m.decide(&["喜欢", "满意"], praised, Some(Stars::Low)).tier,
             Tier::Unclassified
         );
     }

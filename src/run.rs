@@ -80,7 +80,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             polarity,
             rules,
             min_count,
-        }) => crate::eval::learn_command(&tiers, polarity.as_deref(), &rules, min_count),
+            folds,
+            predictions,
+        }) => {
+            let opts = crate::eval::LearnOptions {
+                min_count,
+                folds,
+                predictions,
+            };
+            crate::eval::learn_command(&tiers, polarity.as_deref(), &rules, &opts)
+        }
     }
 }
 

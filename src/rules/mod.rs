@@ -89,10 +89,14 @@ pub struct RuleSet {
     pub negators: Vec<String>,
     /// Words that may stand between a negator and its cue (很, 太, 算).
     pub fillers: Vec<String>,
+    /// Words that cancel the cue right before them (坏的都没有).
+    pub after_negators: Vec<String>,
     /// Phrases that wave away a gripe said just before (没关系, 总体还不错).
     pub dismissers: Vec<String>,
     /// Words that open a conceded gripe (虽然).
     pub concessions: Vec<String>,
+    /// Words that bring in a gripe (但是, 就是, 可惜).
+    pub turns: Vec<String>,
     /// Shop words added to jieba's dictionary.
     pub dict: Vec<(String, Option<usize>)>,
     pub levels: Vec<Level>,
@@ -220,8 +224,10 @@ impl RuleSet {
             vetoes: Vec::new(),
             negators: Vec::new(),
             fillers: Vec::new(),
+            after_negators: Vec::new(),
             dismissers: Vec::new(),
             concessions: Vec::new(),
+            turns: Vec::new(),
             dict: Vec::new(),
             levels: Vec::new(),
             scripts: BTreeMap::new(),
@@ -249,19 +255,21 @@ impl RuleSet {
                 self.vetoes.append(&mut v);
             }
             FileKind::Negation => {
-                for (_, k, v) in parse::parse_keyed(name, &["negator", "filler"], reader, problems) {
+                for (_, k, v) in parse::parse_keyed(name, &["negator", "filler", "after"], reader, problems) {
                     let v = crate::text::normalise(&v);
                     match k.as_str() {
                         "negator" => self.negators.push(v),
+                        "after" => self.after_negators.push(v),
                         _ => self.fillers.push(v),
                     }
                 }
             }
             FileKind::Contrast => {
-                for (_, k, v) in parse::parse_keyed(name, &["dismiss", "concede"], reader, problems) {
+                for (_, k, v) in parse::parse_keyed(name, &["dismiss", "concede", "turn"], reader, problems) {
                     let v = crate::text::normalise(&v);
                     match k.as_str() {
                         "dismiss" => self.dismissers.push(v),
+                        "turn" => self.turns.push(v),
                         _ => self.concessions.push(v),
                     }
                 }
