@@ -560,6 +560,7 @@ impl Classifier {
                 complaint,
                 praise,
                 turned,
+                only_generic: is_only_generic(norm_len_outside(hits, tokens)),
             },
             stars,
         );
@@ -577,6 +578,24 @@ impl Classifier {
 /// does not hold 差).
 fn ends_token(tokens: &[Token], s: usize, e: usize) -> bool {
     tokens.iter().any(|t| t.end == e && t.start <= s)
+}
+
+/// Letters and digits of the text outside the complaint and praise words.
+fn norm_len_outside(hits: &[Hit], tokens: &[Token]) -> usize {
+    tokens
+        .iter()
+        .filter(|t| {
+            !hits
+                .iter()
+                .any(|h| matches!(h.kind, CueKind::Complaint | CueKind::Praise) && h.start <= t.start && t.end <= h.end)
+        })
+        .map(|t| t.word.chars().filter(|c| c.is_alphanumeric()).count())
+        .sum()
+}
+
+/// A complaint with hardly any other words names no cause.
+fn is_only_generic(rest: usize) -> bool {
+    rest <= 8
 }
 
 /// True when `s..e` starts at a token's start and ends at a token's end.

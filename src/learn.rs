@@ -66,6 +66,8 @@ pub struct Signals {
     pub praise: bool,
     /// A turn word (但是, 就是) that nothing waves away.
     pub turned: bool,
+    /// The text is hardly more than the complaint words (失望, 差评差评).
+    pub only_generic: bool,
 }
 
 /// Weights ready to score a token list.
@@ -158,6 +160,7 @@ impl Model {
             complaint,
             praise,
             turned,
+            ..
         } = sig;
         let feats = features(words);
         let pol = self.complaint_score(&feats);
@@ -172,16 +175,19 @@ impl Model {
         let doubtful_rating = stars == Some(Stars::Low);
         let happy = !complaint && !turned && !doubtful_rating;
         let praise_clear = happy && pol <= -p.praise_margin;
-        let praise_lean = happy && praise && pol < 0.0;
+        let praise_lean = happy && praise && pol < p.praise_margin;
         // the strongest cause (courier, service, quality) against unclassified and each other
         let c = cause_idx[0];
         let cause_margin = scores[c] - scores[cause_idx[1]];
         let tier = if praise_clear || praise_lean {
             Tier::NewBuyer
-        } else if LEARNED_TIERS[c] != Tier::Unclassified && cause_margin >= p.cause_margin {
+        } else if LEARNED_TIERS[c] != Tier::Unclassified
+            && cause_margin >= p.cause_margin
+            && !(complaint && sig.only_generic)
+        {
             LEARNED_TIERS[c]
         } else if LEARNED_TIERS[c] != Tier::Unclassified
-            && (turned || (complaint || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer)
+            && (turned || (complaint && !sig.only_generic || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer)
         {
             LEARNED_TIERS[c]
         } else {

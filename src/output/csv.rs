@@ -69,48 +69,72 @@ pub struct TriagedRow<'a> {
 }
 
 /// One row of an agent's call list (and of the backlog), in Chinese.
-#[derive(Debug, Serialize)]
+/// Headers are `CALL_HEADERS`, in field order.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallRow {
     /// The case's tier, `2 快递`.
-    #[serde(rename = "档位")]
     pub tier: String,
-    #[serde(rename = "订单编号")]
     pub order_id: String,
-    #[serde(rename = "买家")]
     pub buyer: String,
-    #[serde(rename = "评价等级")]
+    /// 中评 / 差评.
     pub rating: &'static str,
-    #[serde(rename = "评价时间")]
     pub created_at: String,
-    #[serde(rename = "宝贝")]
     pub item: String,
-    #[serde(rename = "评价内容")]
     pub text: String,
-    #[serde(rename = "追评")]
     pub follow_up: String,
     /// This review's causes, in Chinese.
-    #[serde(rename = "原因")]
     pub causes: String,
-    #[serde(rename = "依据")]
     pub evidence: String,
     /// The opening line for the case's tier.
-    #[serde(rename = "开场白")]
     pub opening: String,
     /// Left for the agent: 已解决 / 未解决 / 未接通 / 已改评.
-    #[serde(rename = "结果")]
     pub result: String,
-    #[serde(rename = "备注")]
     pub note: String,
 }
 
+impl CallRow {
+    fn record(&self) -> [&str; 13] {
+        [
+            &self.tier,
+            &self.order_id,
+            &self.buyer,
+            self.rating,
+            &self.created_at,
+            &self.item,
+            &self.text,
+            &self.follow_up,
+            &self.causes,
+            &self.evidence,
+            &self.opening,
+            &self.result,
+            &self.note,
+        ]
+    }
+}
+
 /// A backlog row: the call-list row and why nobody took it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BacklogRow {
-    #[serde(flatten)]
     pub call: CallRow,
-    #[serde(rename = "未分配原因")]
     pub reason: &'static str,
 }
+
+/// Headers of a call list, in `CallRow` field order.
+pub const CALL_HEADERS: [&str; 13] = [
+    "档位",
+    "订单编号",
+    "买家",
+    "评价等级",
+    "评价时间",
+    "宝贝",
+    "评价内容",
+    "追评",
+    "原因",
+    "依据",
+    "开场白",
+    "结果",
+    "备注",
+];
 
 fn writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
     csv::WriterBuilder::new().from_writer(w)
@@ -145,31 +169,13 @@ pub fn write_triaged<'a>(w: &mut dyn Write, rows: impl IntoIterator<Item = Triag
     Ok(())
 }
 
-const CALL_HEADERS: [&str; 13] = [
-    "档位",
-    "订单编号",
-    "买家",
-    "评价等级",
-    "评价时间",
-    "宝贝",
-    "评价内容",
-    "追评",
-    "原因",
-    "依据",
-    "开场白",
-    "结果",
-    "备注",
-];
-
 /// An agent's call list: UTF-8 with BOM, Chinese headers.
 pub fn write_calls(w: &mut dyn Write, rows: &[CallRow]) -> Result<()> {
     w.write_all(BOM)?;
     let mut csv = writer(w);
-    if rows.is_empty() {
-        csv.write_record(CALL_HEADERS)?;
-    }
+    csv.write_record(CALL_HEADERS)?;
     for r in rows {
-        csv.serialize(r)?;
+        csv.write_record(r.record())?;
     }
     csv.flush()?;
     Ok(())
@@ -179,13 +185,13 @@ pub fn write_calls(w: &mut dyn Write, rows: &[CallRow]) -> Result<()> {
 pub fn write_backlog(w: &mut dyn Write, rows: &[BacklogRow]) -> Result<()> {
     w.write_all(BOM)?;
     let mut csv = writer(w);
-    if rows.is_empty() {
-        let mut h: Vec<&str> = CALL_HEADERS.to_vec();
-        h.push("未分配原因");
-        csv.write_record(h)?;
-    }
+    let mut h: Vec<&str> = CALL_HEADERS.to_vec();
+    h.push("未分配原因");
+    csv.write_record(h)?;
     for r in rows {
-        csv.serialize(r)?;
+        let mut rec: Vec<&str> = r.call.record().to_vec();
+        rec.push(r.reason);
+        csv.write_record(rec)?;
     }
     csv.flush()?;
     Ok(())
