@@ -53,6 +53,8 @@ pub struct Hit {
     pub end: usize,
     /// Where negation is looked for (the opinion word of a pair).
     anchor: usize,
+    /// Start of the word holding the anchor (不慢 holds 慢).
+    word_anchor: usize,
     /// What matched, as the agent should read it.
     pub text: String,
     pub state: HitState,
@@ -276,6 +278,7 @@ impl Classifier {
                 start: s,
                 end: e,
                 anchor: s,
+                word_anchor: s,
                 text: norm[s..e].to_string(),
                 state: HitState::Active,
             });
@@ -288,6 +291,7 @@ impl Classifier {
                     start: m.start(),
                     end: m.end(),
                     anchor: m.start(),
+                    word_anchor: m.start(),
                     text: m.as_str().to_string(),
                     state: HitState::Active,
                 });
@@ -327,13 +331,14 @@ impl Classifier {
                     if let Some(&(_, to, so, eo)) = found {
                         done.push(cue);
                         let (s, e) = (sa.min(so), ea.max(eo));
-                        let so = tokens[to].start.min(so);
+                        let word_start = tokens[to].start.min(so);
                         hits.push(Hit {
                             cue,
                             kind: cues[cue].kind,
                             start: s,
                             end: e,
                             anchor: so,
+                            word_anchor: word_start,
                             text: norm[s..e].to_string(),
                             state: HitState::Active,
                         });
@@ -373,7 +378,10 @@ impl Classifier {
                 .iter()
                 .find(|&&(s, e)| h.anchor >= s && h.anchor < e)
                 .map_or(norm.len(), |c| c.1);
-            if let Some(neg) = self.negated_by(&norm[cs..h.anchor]) {
+            let negator = self
+                .negated_by(&norm[cs..h.anchor])
+                .or_else(|| self.negated_by(&norm[cs.min(h.word_anchor)..h.word_anchor]));
+            if let Some(neg) = negator {
                 h.state = HitState::Negated(neg);
             } else if let Some(neg) = self.negated_after(&norm[h.end.min(ce)..ce]) {
                 h.state = HitState::Negated(neg);
@@ -537,7 +545,11 @@ impl Classifier {
             || hits
                 .iter()
                 .any(|h| h.kind == CueKind::Praise && matches!(h.state, HitState::Negated(_)));
-        let praise = active.iter().any(|h| h.kind == CueKind::Praise);
+        // a complaint denied (没有破损) says something good too
+        let praise = active.iter().any(|h| h.kind == CueKind::Praise)
+            || hits
+                .iter()
+                .any(|h| h.kind != CueKind::Praise && matches!(h.state, HitState::Negated(_)));
         let evidence = evidence_of(&|k| matches!(k, CueKind::Complaint | CueKind::Praise));
         let rules_tier = if complaint || turned {
             Tier::Unclassified

@@ -212,7 +212,7 @@ pub fn explain_command(text: &str, rating: Option<&str>, rules: Option<&Path>) -
         let cue = &cues[h.cue];
         let pat = match &cue.pattern {
             Pattern::Phrase(p) => p.clone(),
-            Pattern::Pair { aspects, opinions } => format!("{} + {}", aspects.join("|"), opinions.join("|")),
+            Pattern::Pair { aspects, opinions } => format!("{} + {}", short_list(aspects), short_list(opinions)),
             Pattern::Regex(r) => format!("re: {r}"),
         };
         let state = match &h.state {
@@ -371,6 +371,15 @@ fn set_readable(file: &std::fs::File) {
     }
     #[cfg(not(unix))]
     let _ = file;
+}
+
+/// `a|b|c|…` for a long word list.
+fn short_list(words: &[String]) -> String {
+    if words.len() <= 4 {
+        words.join("|")
+    } else {
+        format!("{}|…", words[..4].join("|"))
+    }
 }
 
 fn file_label(p: &Path) -> String {

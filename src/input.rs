@@ -529,7 +529,14 @@ pub fn read_reviews(
                 continue;
             }
         }
-        let line = record.position().map_or(line_hint, |p| p.line());
+        // The reader dates a record from before the blank lines it skipped;
+        // count back from where the record ended instead.
+        let inner: u64 = record
+            .iter()
+            .map(|f| f.iter().filter(|&&b| b == b'\n').count() as u64)
+            .sum();
+        let before = record.position().map_or(line_hint, |p| p.line());
+        let line = before.max(rdr.position().line().saturating_sub(1 + inner));
         on_row(parse_row(&shown, line, file_index, &record, &cols, width, enc_name));
     }
     Ok(FileFormat {
@@ -577,8 +584,11 @@ fn parse_row(
         return reject(format!("{} fields, but the header has {width}", record.len()));
     }
     let mut values: [String; 7] = Default::default();
-    for (i, col) in cols.iter().enumerate() {
-        let Some(c) = col else { continue };
+    // in the file's column order, so the first bad column is the one named
+    let mut used: Vec<(usize, usize)> = cols.iter().enumerate().filter_map(|(i, c)| Some((i, (*c)?))).collect();
+    used.sort_by_key(|&(_, c)| c);
+    for (i, c) in used {
+        let c = &c;
         let bytes = record.get(*c).unwrap_or_default();
         let Ok(s) = std::str::from_utf8(bytes) else {
             return reject(format!("column {}: bytes that are not valid {enc}", c + 1));

@@ -179,16 +179,15 @@ impl Model {
         // the strongest cause (courier, service, quality) against unclassified and each other
         let c = cause_idx[0];
         let cause_margin = scores[c] - scores[cause_idx[1]];
+        // a cause is taken when the weights are clear about it, or when the
+        // text is clearly a gripe (a turn word, a complaint with more to it
+        // than the complaint words, a complaint polarity) and new_buyer is
+        // not the weights' first choice
+        let clear_cause = cause_margin >= p.cause_margin && !(complaint && sig.only_generic);
+        let gripe = turned || ((complaint && !sig.only_generic) || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer;
         let tier = if praise_clear || praise_lean {
             Tier::NewBuyer
-        } else if LEARNED_TIERS[c] != Tier::Unclassified
-            && cause_margin >= p.cause_margin
-            && !(complaint && sig.only_generic)
-        {
-            LEARNED_TIERS[c]
-        } else if LEARNED_TIERS[c] != Tier::Unclassified
-            && (turned || (complaint && !sig.only_generic || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer)
-        {
+        } else if LEARNED_TIERS[c] != Tier::Unclassified && (clear_cause || gripe) {
             LEARNED_TIERS[c]
         } else {
             Tier::Unclassified

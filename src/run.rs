@@ -141,7 +141,7 @@ pub fn triage(cfg: &Config) -> Result<(Summary, ExitCode)> {
         let res = input::read_reviews(path, fi, &cfg.input, count.clone(), |row| {
             fc.rows_read += 1;
             n += 1;
-            if n % 4096 == 0 {
+            if n.is_multiple_of(4096) {
                 bar.set_position(count.load(Ordering::Relaxed));
                 bar.set_message(format!("{} rows", n));
             }

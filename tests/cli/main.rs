@@ -1,1 +1,8 @@
-//! placeholder
+//! End-to-end tests: the real binary on fixtures written in each test.
+
+mod assign;
+mod classifier;
+mod exports;
+mod rules_cmd;
+mod triage;
+mod util;

@@ -1,0 +1,63 @@
+//! `triage eval`: the scores a lead sees, and the figures the suite holds on
+//! ../shared/data/dev.csv.
+
+use crate::util::{shared_data, Workdir};
+
+#[test]
+fn eval_scores_a_labelled_file() {
+    let wd = Workdir::new();
+    wd.write(
+        "labelled.csv",
+        "text,tier,extra\n快递太慢了,courier,x\n质量太差了,quality,x\n还行吧,new_buyer,x\n发错货了,quality,x\n",
+    );
+    let run = wd.run(&["eval", "labelled.csv", "--format", "json"]);
+    run.expect_code(0);
+    let r: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(r["rows"], 4);
+    assert_eq!(r["accuracy"], 0.75);
+    assert_eq!(r["confusion"]["quality"]["service"], 1);
+    assert_eq!(r["tiers"]["service"]["precision"], 0.0);
+    assert_eq!(r["junior_unsafe"], 0.0);
+    let text = wd.run(&["eval", "labelled.csv"]);
+    text.expect_code(0)
+        .expect_stdout_contains("accuracy 0.750")
+        .expect_stdout_contains("confusion (rows: true tier, columns: predicted)");
+    wd.write("bad.csv", "text,tier\n快递太慢了,kuaidi\n");
+    wd.run(&["eval", "bad.csv"])
+        .expect_code(1)
+        .expect_stderr_contains("bad.csv:2: unknown tier `kuaidi`");
+}
+
+/// The figures the default rules reach on dev.csv. They are a floor: the
+/// test fails if a change drops below them. Issue 3's targets (accuracy
+/// 0.85, every F1 0.70, junior-unsafe 3%) are not all reached yet; raise
+/// these as the rules improve.
+#[test]
+fn default_rules_hold_their_figures_on_dev() {
+    let Some(data) = shared_data() else {
+        panic!("../shared/data/dev.csv not found: the classifier figures are checked against it");
+    };
+    let wd = Workdir::new();
+    let dev = data.join("dev.csv");
+    let run = wd.run(&["eval", dev.to_str().unwrap(), "--format", "json"]);
+    run.expect_code(0);
+    let r: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    let f = |k: &str| r["tiers"][k]["f1"].as_f64().unwrap();
+    let acc = r["accuracy"].as_f64().unwrap();
+    let unsafe_rate = r["junior_unsafe"].as_f64().unwrap();
+    let fraud_p = r["tiers"]["fraud"]["precision"].as_f64().unwrap();
+    let report = run.stdout();
+    assert!(acc >= 0.79, "accuracy {acc}\n{report}");
+    assert!(unsafe_rate <= 0.06, "junior-unsafe {unsafe_rate}\n{report}");
+    assert!(fraud_p >= 0.95, "fraud precision {fraud_p}\n{report}");
+    for (tier, floor) in [
+        ("new_buyer", 0.80),
+        ("courier", 0.50),
+        ("service", 0.65),
+        ("quality", 0.83),
+        ("fraud", 0.90),
+        ("unclassified", 0.50),
+    ] {
+        assert!(f(tier) >= floor, "{tier} F1 {} < {floor}\n{report}", f(tier));
+    }
+}

@@ -1,0 +1,237 @@
+//! Real exports and bad input: encodings, header names, ratings, bad rows.
+
+use crate::util::{taobao_export, Workdir};
+
+/// The same five reviews, as a JD back end names its columns.
+const JD_ROWS: &[[&str; 5]] = &[
+    [
+        "2233445566778899001",
+        "jd_小王",
+        "1",
+        "快递太慢了，一个星期才到",
+        "2026-11-20 10:00:00",
+    ],
+    ["2233445566778899002", "李**", "5", "很好", "2026-11-20 11:00:00"],
+    [
+        "2233445566778899003",
+        "jd_阿强",
+        "2",
+        "洗了一次就起球\n质量太差",
+        "2026-11-21 09:00:00",
+    ],
+    [
+        "2233445566778899004",
+        "jd_七七",
+        "3",
+        "还行吧，凑合",
+        "2026-11-21 10:00:00",
+    ],
+    [
+        "2233445566778899005",
+        "jd_老陈",
+        "1",
+        "发错颜色了",
+        "2026-11-22 10:00:00",
+    ],
+];
+
+fn jd_text(sep: &str) -> String {
+    let mut s = ["订单号", "用户昵称", "评分", "评论内容", "评论时间"].join(sep);
+    s.push_str("\r\n");
+    for r in JD_ROWS {
+        let cells: Vec<String> = r.iter().map(|c| format!("\"{c}\"")).collect();
+        s.push_str(&cells.join(sep));
+        s.push_str("\r\n");
+    }
+    s
+}
+
+#[test]
+fn the_same_reviews_in_three_encodings_give_the_same_triage() {
+    let wd = Workdir::new();
+    let text = jd_text(",");
+    wd.write("utf8.csv", &text);
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(text.as_bytes());
+    wd.write("utf8bom.csv", bom);
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(&text);
+    assert!(!unmappable);
+    wd.write("gbk.csv", gbk.as_ref());
+    let tab = jd_text("\t");
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in tab.encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    wd.write("utf16.txt", utf16);
+    let mut outputs = Vec::new();
+    for f in ["utf8.csv", "utf8bom.csv", "gbk.csv", "utf16.txt"] {
+        let out = format!("out-{f}");
+        wd.run(&[f, "--out", &out]).expect_code(0);
+        let rows = wd.csv_rows(&format!("{out}/triaged.csv"));
+        let tiers: Vec<(String, String, String)> = rows
+            .iter()
+            .map(|r| (r["order_id"].clone(), r["tier"].clone(), r["text"].clone()))
+            .collect();
+        outputs.push((f, tiers));
+    }
+    let want = vec![
+        (
+            "2233445566778899001".to_string(),
+            "courier".to_string(),
+            JD_ROWS[0][3].to_string(),
+        ),
+        (
+            "2233445566778899003".to_string(),
+            "quality".to_string(),
+            JD_ROWS[2][3].to_string(),
+        ),
+        (
+            "2233445566778899004".to_string(),
+            "new_buyer".to_string(),
+            JD_ROWS[3][3].to_string(),
+        ),
+        (
+            "2233445566778899005".to_string(),
+            "service".to_string(),
+            JD_ROWS[4][3].to_string(),
+        ),
+    ];
+    for (f, got) in outputs {
+        assert_eq!(got, want, "{f}");
+    }
+    let s = wd.json("out-gbk.csv/summary.json");
+    assert_eq!(s["files"][0]["encoding"], "gb18030");
+}
+
+#[test]
+fn bad_rows_are_rejected_with_file_line_and_reason_and_counted() {
+    let wd = Workdir::new();
+    let big = "长".repeat(30_000);
+    let body = format!(
+        "订单编号,买家昵称,评价等级,评价内容\n\
+         1,a,差评,快递太慢\n\
+         \n\
+         2,b,很好吧,一般\n\
+         3,c,差评\n\
+         4,d,,没打分\n\
+         5,e,中评,\"第一行\n第二行 质量差\"\n\
+         6,f,差评,{big}\n\
+         7,g,差评,快递太慢\n\
+         7,g,差评,快递太慢\n"
+    );
+    let mut bytes = body.into_bytes();
+    // a stray byte that is not UTF-8, in row 8
+    bytes.extend_from_slice(b"8,h,\xE5\xB7,\xFF\xFE bad\n");
+    wd.write("messy.csv", bytes);
+    let run = wd.run(&["messy.csv"]);
+    run.expect_code(3).expect_stdout_contains("rejected: see");
+    let s = wd.json("triage-out/summary.json");
+    let n = |k: &str| s[k].as_u64().unwrap();
+    assert_eq!(n("rows_read"), 9);
+    assert_eq!(n("triaged"), 3, "rows 1, 5 and 7");
+    assert_eq!(n("skipped_duplicate"), 1);
+    assert_eq!(n("rejected"), 5);
+    assert_eq!(n("rows_read"), n("skipped") + n("triaged") + n("rejected"));
+    let rej = wd.csv_rows("triage-out/rejected.csv");
+    let got: Vec<(String, String)> = rej.iter().map(|r| (r["line"].clone(), r["reason"].clone())).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "4".into(),
+                "unreadable rating `很好吧` (expected 好评/中评/差评, good/neutral/bad, 1-5 or ★)".into()
+            ),
+            ("5".into(), "3 fields, but the header has 4".into()),
+            ("6".into(), "empty rating".into()),
+            ("9".into(), "review text is 90000 bytes, over the limit of 65536".into()),
+            ("12".into(), "column 3: bytes that are not valid UTF-8".into()),
+        ]
+    );
+    assert!(rej.iter().all(|r| r["file"] == "messy.csv"));
+    assert!(rej[0]["raw"].contains("很好吧"));
+    let rows = wd.csv_rows("triage-out/triaged.csv");
+    assert_eq!(rows[1]["text"], "第一行\n第二行 质量差");
+    assert_eq!(rows[1]["source_line"], "7");
+}
+
+#[test]
+fn several_files_count_a_review_once() {
+    let wd = Workdir::new();
+    let day1 = taobao_export(&[
+        ["1", "a", "x", "差评", "快递太慢", "2026-11-01"],
+        ["2", "b", "x", "差评", "质量差", "2026-11-01"],
+    ]);
+    let day2 = taobao_export(&[
+        ["2", "b", "x", "差评", "质量差", "2026-11-01"],
+        ["3", "c", "x", "好评", "好", "2026-11-02"],
+    ]);
+    wd.write("d1.csv", day1);
+    wd.write("d2.csv", day2);
+    wd.run(&["d1.csv", "d2.csv"]).expect_code(0);
+    let s = wd.json("triage-out/summary.json");
+    assert_eq!(s["triaged"], 2);
+    assert_eq!(s["skipped_duplicate"], 1);
+    assert_eq!(s["files"][1]["rows_read"], 2);
+    assert_eq!(s["files"][1]["skipped"], 2);
+}
+
+#[test]
+fn headers_are_found_by_alias_or_mapped_by_flag() {
+    let wd = Workdir::new();
+    wd.write(
+        "api.csv",
+        "tid,nick,result,content,created\n9,x,bad,快递太慢了,2026-11-01\n",
+    );
+    wd.run(&["api.csv"]).expect_code(0);
+    assert_eq!(wd.csv_rows("triage-out/triaged.csv")[0]["tier"], "courier");
+
+    wd.write("odd.csv", "单号,我的评价,打分\n9,快递太慢了,1星\n");
+    wd.run(&["odd.csv"]).expect_code(1).expect_stderr_contains(
+        "odd.csv:1: no review text column. Headers found: 单号, 我的评价, 打分. Map one with --column text=HEADER",
+    );
+    wd.run(&[
+        "odd.csv",
+        "--column",
+        "text=我的评价",
+        "--column",
+        "rating=打分",
+        "--column",
+        "order=单号",
+    ])
+    .expect_code(0);
+    assert_eq!(wd.csv_rows("triage-out/triaged.csv")[0]["order_id"], "9");
+    wd.run(&["odd.csv", "--column", "text=评语"])
+        .expect_code(1)
+        .expect_stderr_contains("--column text=评语: no such header");
+    wd.run(&["odd.csv", "--column", "txt=我的评价"])
+        .expect_code(2)
+        .expect_stderr_contains("unknown field `txt`");
+}
+
+#[test]
+fn empty_and_header_only_files() {
+    let wd = Workdir::new();
+    wd.write("empty.csv", "");
+    wd.write("header.csv", "订单编号,评价等级,评价内容\n");
+    wd.run(&["empty.csv"])
+        .expect_code(1)
+        .expect_stderr_contains("nothing to triage");
+    let run = wd.run(&["header.csv", "empty.csv"]);
+    run.expect_code(0)
+        .expect_stderr_contains("empty.csv: the file is empty");
+    let s = wd.json("triage-out/summary.json");
+    assert_eq!(s["rows_read"], 0);
+}
+
+#[test]
+fn follow_ups_are_read_with_the_review() {
+    let wd = Workdir::new();
+    wd.write(
+        "r.csv",
+        "订单编号,评价等级,评价内容,追评内容\n1,中评,还行,用了三天就坏了\n",
+    );
+    wd.run(&["r.csv"]).expect_code(0);
+    let rows = wd.csv_rows("triage-out/triaged.csv");
+    assert_eq!(rows[0]["tier"], "quality");
+    assert_eq!(rows[0]["follow_up"], "用了三天就坏了");
+}

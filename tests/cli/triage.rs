@@ -1,0 +1,212 @@
+//! `triage EXPORT`: what lands in the output folder and what is printed.
+
+use crate::util::{repo, taobao_export, Workdir};
+
+fn week() -> String {
+    taobao_export(&[
+        [
+            "3849201938475610293",
+            "小鱼儿爱吃猫",
+            "洗发水750ml",
+            "差评",
+            "快递太慢了，等了一个星期才到",
+            "2026-11-20 10:00:00",
+        ],
+        [
+            "3849201938475610294",
+            "阳光下的向日葵",
+            "纯棉T恤",
+            "好评",
+            "很舒服，好评",
+            "2026-11-20 11:00:00",
+        ],
+        [
+            "3849201938475610295",
+            "王**",
+            "纯棉T恤",
+            "差评",
+            "洗了一次就起球，质量太差了",
+            "2026-11-21 09:30:00",
+        ],
+        [
+            "3849201938475610296",
+            "开心果0525",
+            "保温杯",
+            "中评",
+            "还行吧，凑合用",
+            "2026-11-21 12:00:00",
+        ],
+        [
+            "3849201938475610297",
+            "tb_8827361",
+            "牛仔裤",
+            "差评",
+            "发错颜色了，客服也不理人",
+            "2026-11-22 08:00:00",
+        ],
+        [
+            "3849201938475610298",
+            "jd_1839xk",
+            "充电宝",
+            "差评",
+            "东西没毛病，给我返50我就改好评",
+            "2026-11-22 09:00:00",
+        ],
+        [
+            "3849201938475610299",
+            "momo妈咪",
+            "苹果5斤",
+            "好评",
+            "甜",
+            "2026-11-22 10:00:00",
+        ],
+    ])
+}
+
+#[test]
+fn export_is_triaged_counted_and_written() {
+    let wd = Workdir::new();
+    wd.write("reviews.csv", week());
+    let run = wd.run(&["reviews.csv"]);
+    run.expect_code(0)
+        .expect_stdout_contains("7 rows read: 5 triaged, 2 skipped");
+    let rows = wd.csv_rows("triage-out/triaged.csv");
+    let tiers: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["order_id"].as_str(), r["tier"].as_str()))
+        .collect();
+    assert_eq!(
+        tiers,
+        [
+            ("3849201938475610293", "courier"),
+            ("3849201938475610295", "quality"),
+            ("3849201938475610296", "new_buyer"),
+            ("3849201938475610297", "service"),
+            ("3849201938475610298", "fraud"),
+        ]
+    );
+    let first = &rows[0];
+    assert_eq!(first["buyer"], "小鱼儿爱吃猫");
+    assert_eq!(first["rating"], "low");
+    assert_eq!(first["created_at"], "2026-11-20 10:00:00");
+    assert_eq!(first["item"], "洗发水750ml");
+    assert_eq!(first["agent"], "");
+    assert!(first["evidence"].starts_with("courier="), "{}", first["evidence"]);
+    let service = &rows[3];
+    assert_eq!(service["causes"], "service");
+    let s = wd.json("triage-out/summary.json");
+    assert_eq!(s["rows_read"], 7);
+    assert_eq!(s["skipped"], 2);
+    assert_eq!(s["triaged"], 5);
+    assert_eq!(s["rejected"], 0);
+    assert_eq!(s["tiers"]["courier"], 1);
+    assert_eq!(s["tiers"]["fraud"], 1);
+    assert_eq!(s["backlog"], 0);
+    assert!(s["agents"].as_object().unwrap().is_empty());
+}
+
+#[test]
+fn json_format_prints_the_summary_file() {
+    let wd = Workdir::new();
+    wd.write("reviews.csv", week());
+    let run = wd.run(&["reviews.csv", "--format", "json", "--out", "o"]);
+    run.expect_code(0);
+    assert_eq!(run.stdout().as_bytes(), wd.read("o/summary.json").as_slice());
+}
+
+#[test]
+fn same_input_gives_the_same_bytes_on_any_number_of_threads() {
+    let wd = Workdir::new();
+    let samples = repo().join("samples");
+    let reviews = samples.join("reviews.csv");
+    let agents = samples.join("agents.csv");
+    let (r, a) = (reviews.to_str().unwrap(), agents.to_str().unwrap());
+    wd.run(&[r, "--agents", a, "--out", "one", "--threads", "1"])
+        .expect_code(0);
+    wd.run(&[r, "--agents", a, "--out", "two", "--threads", "2"])
+        .expect_code(0);
+    wd.run(&[r, "--agents", a, "--out", "again"]).expect_code(0);
+    for f in ["triaged.csv", "summary.json", "backlog.csv", "rejected.csv"] {
+        assert_eq!(
+            wd.read(&format!("one/{f}")),
+            wd.read(&format!("two/{f}")),
+            "{f} differs by threads"
+        );
+        assert_eq!(
+            wd.read(&format!("one/{f}")),
+            wd.read(&format!("again/{f}")),
+            "{f} differs between runs"
+        );
+    }
+    let mut lists: Vec<_> = std::fs::read_dir(wd.join("one/calls"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    lists.sort();
+    assert_eq!(lists.len(), 13);
+    for name in lists {
+        let n = name.to_string_lossy();
+        assert_eq!(
+            wd.read(&format!("one/calls/{n}")),
+            wd.read(&format!("two/calls/{n}")),
+            "calls/{n} differs"
+        );
+    }
+}
+
+#[test]
+fn samples_run_whole_as_the_readme_says() {
+    let wd = Workdir::new();
+    let samples = repo().join("samples");
+    let run = wd.run(&[
+        samples.join("reviews.csv").to_str().unwrap(),
+        "--agents",
+        samples.join("agents.csv").to_str().unwrap(),
+    ]);
+    run.expect_code(0)
+        .expect_stdout_contains("2 courier 快递")
+        .expect_stdout_contains("张敏");
+    let s = wd.json("triage-out/summary.json");
+    let n = |k: &str| s[k].as_u64().unwrap();
+    assert_eq!(n("rows_read"), n("skipped") + n("triaged") + n("rejected"));
+    assert_eq!(n("triaged"), n("assigned") + n("backlog"));
+    // a bad shipping week: courier is the biggest tier
+    let tiers = s["tiers"].as_object().unwrap();
+    let top = tiers.iter().max_by_key(|(_, v)| v.as_u64().unwrap()).unwrap().0;
+    assert_eq!(top, "courier");
+}
+
+#[test]
+fn a_failed_run_leaves_the_last_good_outputs() {
+    let wd = Workdir::new();
+    wd.write("reviews.csv", week());
+    wd.run(&["reviews.csv"]).expect_code(0);
+    let before = wd.read("triage-out/triaged.csv");
+    wd.write("bad.csv", "订单编号,评价内容\n1,快递太慢\n");
+    wd.run(&["bad.csv"]).expect_code(1);
+    assert_eq!(wd.read("triage-out/triaged.csv"), before);
+    let stray: Vec<_> = std::fs::read_dir(wd.join("triage-out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(stray.is_empty(), "staging left behind: {stray:?}");
+}
+
+#[test]
+fn exit_statuses_are_as_documented() {
+    let wd = Workdir::new();
+    wd.run(&["missing.csv"])
+        .expect_code(1)
+        .expect_stderr_contains("triage: missing.csv: cannot read: No such file");
+    wd.run(&["--no-such-flag"]).expect_code(2);
+    wd.run(&[]).expect_code(2);
+    wd.write("reviews.csv", week());
+    wd.run(&["reviews.csv", "--encoding", "latin-9000"])
+        .expect_code(2)
+        .expect_stderr_contains("--encoding latin-9000: unknown encoding");
+    wd.write("rules/courier.txt", "快递 + \n");
+    wd.run(&["reviews.csv", "--rules", "rules"])
+        .expect_code(2)
+        .expect_stderr_contains("courier.txt:1: a pair needs words on both sides of `+`");
+}
