@@ -391,3 +391,93 @@ mod tests {
         assert_eq!(assign(cases, &agents).outcome, [Err(BacklogReason::NoEligibleAgent)]);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn tier_strategy() -> impl Strategy<Value = Tier> {
+        prop::sample::select(Tier::ALL.to_vec())
+    }
+
+    fn roster_strategy() -> impl Strategy<Value = Vec<Agent>> {
+        prop::collection::vec((any::<bool>(), 0usize..8, any::<bool>()), 0..7).prop_map(|specs| {
+            specs
+                .into_iter()
+                .enumerate()
+                .map(|(i, (senior, capacity, available))| Agent {
+                    name: format!("a{i}"),
+                    level: if senior { "senior" } else { "junior" }.into(),
+                    tiers: if senior {
+                        Tier::ALL.to_vec()
+                    } else {
+                        vec![Tier::NewBuyer, Tier::Courier]
+                    },
+                    capacity,
+                    available: available || i == 0,
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn deals_respect_capacity_level_and_buyers(
+            agents in roster_strategy(),
+            reviews in prop::collection::vec((0usize..12, tier_strategy(), 0u32..30, any::<bool>()), 0..60),
+        ) {
+            let buyers: Vec<String> = reviews.iter().map(|(b, _, _, masked)| if *masked { format!("王*{b}") } else { format!("buyer{b}") }).collect();
+            let orders: Vec<String> = (0..reviews.len()).map(|i| format!("o{i}")).collect();
+            let times: Vec<String> = reviews.iter().map(|(_, _, t, _)| format!("2026-11-{:02} 00:00:00", t + 1)).collect();
+            let inputs: Vec<CaseInput> = reviews.iter().enumerate().map(|(i, (_, tier, _, _))| CaseInput {
+                buyer: &buyers[i], order_id: &orders[i], tier: *tier, time: &times[i],
+            }).collect();
+            let cases = build_cases(&inputs);
+            // every review is in exactly one case
+            let mut seen = vec![0; inputs.len()];
+            for c in &cases { for &r in &c.reviews { seen[r] += 1; } }
+            prop_assert!(seen.iter().all(|&n| n == 1));
+            let a = assign(cases.clone(), &agents);
+            let again = assign(cases, &agents);
+            prop_assert_eq!(&a, &again, "deterministic");
+            let mut load = vec![0usize; agents.len()];
+            for (case, out) in a.cases.iter().zip(&a.outcome) {
+                // a case's tier is its highest review's
+                prop_assert_eq!(case.tier, case.reviews.iter().map(|&r| inputs[r].tier).max().unwrap());
+                match out {
+                    Ok(ag) => {
+                        load[*ag] += 1;
+                        prop_assert!(agents[*ag].available);
+                        prop_assert!(agents[*ag].tiers.contains(&case.tier), "tier below level");
+                    }
+                    Err(BacklogReason::AllFull) => {
+                        // someone could take it, and all of them are full
+                        let eligible: Vec<usize> = (0..agents.len()).filter(|&i| agents[i].available && agents[i].capacity > 0 && agents[i].tiers.contains(&case.tier)).collect();
+                        prop_assert!(!eligible.is_empty());
+                        prop_assert!(eligible.iter().all(|&i| load_after(&a, i) == agents[i].capacity));
+                    }
+                    Err(BacklogReason::NoEligibleAgent) => {
+                        prop_assert!(!agents.iter().any(|g| g.available && g.capacity > 0 && g.tiers.contains(&case.tier)));
+                    }
+                }
+            }
+            for (i, g) in agents.iter().enumerate() {
+                prop_assert!(load[i] <= g.capacity, "over capacity");
+            }
+            // one named buyer, one agent
+            for (i, ci) in inputs.iter().enumerate() {
+                for (j, cj) in inputs.iter().enumerate() {
+                    if !is_masked(ci.buyer) && ci.buyer == cj.buyer {
+                        let case_of = |r: usize| a.cases.iter().position(|c| c.reviews.contains(&r)).unwrap();
+                        prop_assert_eq!(case_of(i), case_of(j));
+                    }
+                }
+            }
+        }
+    }
+
+    fn load_after(a: &Assignment, agent: usize) -> usize {
+        a.outcome.iter().filter(|o| **o == Ok(agent)).count()
+    }
+}

@@ -745,3 +745,33 @@ mod tests {
         assert!(time_key("2026/11/10 8:00") > time_key("2026/11/9 23:00"));
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Arbitrary bytes never make the reader panic, and every record it
+        /// sees is accounted for as a review, a good one or a rejection.
+        #[test]
+        fn arbitrary_bytes_never_panic(
+            body in prop::collection::vec(any::<u8>(), 0..2000),
+            header in prop::sample::select(vec![
+                "评价内容,评价等级\n".as_bytes().to_vec(),
+                b"content\trating\n".to_vec(),
+                b"\xFF\xFEc\x00o\x00".to_vec(),
+                Vec::new(),
+            ]),
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("f.csv");
+            let mut bytes = header;
+            bytes.extend_from_slice(&body);
+            std::fs::write(&path, &bytes).unwrap();
+            let mut n = 0usize;
+            let _ = read_reviews(&path, 0, &InputOptions::default(), Arc::new(AtomicU64::new(0)), |_| n += 1);
+        }
+    }
+}
