@@ -203,17 +203,23 @@ pub struct Assignment {
 
 /// Group reviews into cases: one per named buyer, one per order otherwise.
 pub fn build_cases(reviews: &[CaseInput]) -> Vec<Case> {
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    #[derive(Hash, PartialEq, Eq)]
+    enum Key<'a> {
+        Buyer(&'a str),
+        Order(&'a str),
+        Row(usize),
+    }
+    let mut by_key: HashMap<Key, usize> = HashMap::new();
     let mut cases: Vec<Case> = Vec::new();
     for (i, r) in reviews.iter().enumerate() {
         let key = if is_masked(r.buyer) {
             if r.order_id.trim().is_empty() {
-                format!("row\u{0}{i}")
+                Key::Row(i)
             } else {
-                format!("order\u{0}{}", r.order_id.trim())
+                Key::Order(r.order_id.trim())
             }
         } else {
-            format!("buyer\u{0}{}", r.buyer.trim())
+            Key::Buyer(r.buyer.trim())
         };
         match by_key.get(&key) {
             Some(&c) => {
@@ -246,16 +252,25 @@ pub fn build_cases(reviews: &[CaseInput]) -> Vec<Case> {
 /// not filled. No agent goes over capacity; what is left waits in the
 /// backlog with its reason. Deterministic: no clock, no randomness.
 pub fn assign(cases: Vec<Case>, agents: &[Agent]) -> Assignment {
-    let breadth = |t: Tier| {
-        let mut levels: Vec<&str> = agents
-            .iter()
-            .filter(|a| a.tiers.contains(&t))
-            .map(|a| a.level.as_str())
-            .collect();
-        levels.sort();
-        levels.dedup();
-        levels.len()
-    };
+    // per tier: how many levels may take it, and which agents
+    let tier_info: Vec<(usize, Vec<usize>)> = Tier::ALL
+        .iter()
+        .map(|t| {
+            let mut levels: Vec<&str> = agents
+                .iter()
+                .filter(|a| a.tiers.contains(t))
+                .map(|a| a.level.as_str())
+                .collect();
+            levels.sort();
+            levels.dedup();
+            let eligible = (0..agents.len())
+                .filter(|&a| agents[a].available && agents[a].tiers.contains(t) && agents[a].capacity > 0)
+                .collect();
+            (levels.len(), eligible)
+        })
+        .collect();
+    let info = |t: Tier| &tier_info[t.report_order()];
+    let breadth = |t: Tier| info(t).0;
     let mut order: Vec<usize> = (0..cases.len()).collect();
     order.sort_by(|&a, &b| {
         let (ca, cb) = (&cases[a], &cases[b]);
@@ -269,15 +284,14 @@ pub fn assign(cases: Vec<Case>, agents: &[Agent]) -> Assignment {
     let mut outcome = vec![Err(BacklogReason::NoEligibleAgent); cases.len()];
     for c in order {
         let tier = cases[c].tier;
-        let eligible: Vec<usize> = (0..agents.len())
-            .filter(|&a| agents[a].available && agents[a].tiers.contains(&tier) && agents[a].capacity > 0)
-            .collect();
+        let eligible = &info(tier).1;
         if eligible.is_empty() {
             outcome[c] = Err(BacklogReason::NoEligibleAgent);
             continue;
         }
         let pick = eligible
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|&a| load[a] < agents[a].capacity)
             .min_by_key(|&a| (agents[a].tiers.len(), load[a], a));
         match pick {

@@ -154,6 +154,8 @@ pub struct Classifier {
     phrases: AhoCorasick,
     phrase_cue: Vec<usize>,
     regexes: Vec<(Regex, usize)>,
+    /// Turn words (但是, 就是), one automaton.
+    turns: AhoCorasick,
     pair_words: AhoCorasick,
     /// For each pair word: the (cue, is_aspect) pairs that use it.
     pair_word_uses: Vec<Vec<(usize, bool)>>,
@@ -215,6 +217,7 @@ impl Classifier {
             .map(|v| Ok((Regex::new(&v.regex)?, v.kind, v.origin.to_string())))
             .collect::<Result<Vec<_>>>()?;
         let dismissers = AhoCorasick::new(&rules.dismissers).context("building the dismisser matcher")?;
+        let turns = AhoCorasick::new(&rules.turns).context("building the turn matcher")?;
         let model = Model::from_weights(&rules.weights);
         Ok(Classifier {
             rules,
@@ -222,6 +225,7 @@ impl Classifier {
             phrases,
             phrase_cue,
             regexes,
+            turns,
             pair_words,
             pair_word_uses: uses,
             pair_word_len,
@@ -283,6 +287,8 @@ impl Classifier {
                 state: HitState::Active,
             });
         }
+        // One regex at a time: a RegexSet of these bounded-gap patterns
+        // builds a lazy DFA too large to keep, and measured slower.
         for (re, cue) in &self.regexes {
             if let Some(m) = re.find(norm) {
                 hits.push(Hit {
@@ -487,7 +493,7 @@ impl Classifier {
     /// True when a turn word (但是, 就是) brings in something and no
     /// dismisser after it waves it away.
     fn has_standing_turn(&self, norm: &str, hits: &[Hit]) -> bool {
-        let last_turn = self.rules.turns.iter().filter_map(|t| norm.rfind(t.as_str())).max();
+        let last_turn = self.turns.find_overlapping_iter(norm).map(|m| m.start()).max();
         let Some(turn) = last_turn else { return false };
         let praised_after = hits
             .iter()

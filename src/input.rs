@@ -211,12 +211,30 @@ pub struct Review {
 
 impl Review {
     /// The text classified: the review and the buyer's follow-up together.
-    pub fn full_text(&self) -> String {
+    pub fn full_text(&self) -> std::borrow::Cow<'_, str> {
         if self.follow_up.trim().is_empty() {
-            self.text.clone()
+            std::borrow::Cow::Borrowed(&self.text)
         } else {
-            format!("{} {}", self.text, self.follow_up)
+            std::borrow::Cow::Owned(format!("{} {}", self.text, self.follow_up))
         }
+    }
+
+    /// A 128-bit fingerprint of what makes two rows the same review: the
+    /// order and the texts (or, without an order, buyer, time and texts).
+    pub fn identity(&self) -> u128 {
+        use std::hash::{Hash, Hasher};
+        let half = |salt: u8| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            salt.hash(&mut h);
+            if self.order_id.is_empty() {
+                (&self.buyer, &self.created_at).hash(&mut h);
+            } else {
+                self.order_id.hash(&mut h);
+            }
+            (&self.text, &self.follow_up).hash(&mut h);
+            h.finish()
+        };
+        (u128::from(half(1)) << 64) | u128::from(half(2))
     }
 }
 

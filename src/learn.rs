@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use crate::classify::Stars;
 use crate::rules::Weight;
 use crate::tier::Tier;
@@ -72,9 +74,9 @@ pub struct Signals {
 
 /// Weights ready to score a token list.
 pub struct Model {
-    tier: HashMap<String, [f64; 5]>,
+    tier: FxHashMap<String, [f64; 5]>,
     tier_bias: [f64; 5],
-    polarity: HashMap<String, f64>,
+    polarity: FxHashMap<String, f64>,
     polarity_bias: f64,
     params: Params,
 }
@@ -97,9 +99,9 @@ impl Model {
             return None;
         }
         let mut m = Model {
-            tier: HashMap::new(),
+            tier: FxHashMap::default(),
             tier_bias: [0.0; 5],
-            polarity: HashMap::new(),
+            polarity: FxHashMap::default(),
             polarity_bias: 0.0,
             params: Params::default(),
         };

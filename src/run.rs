@@ -128,7 +128,7 @@ pub fn triage(cfg: &Config) -> Result<(Summary, ExitCode)> {
     let mut reviews: Vec<Review> = Vec::new();
     let mut rejected: Vec<Rejected> = Vec::new();
     let mut counts: Vec<FileCounts> = Vec::new();
-    let mut seen: HashSet<(String, String, String)> = HashSet::new();
+    let mut seen: HashSet<u128> = HashSet::new();
     let mut duplicates = 0usize;
     let mut good = 0usize;
     let mut readable = 0usize;
@@ -155,16 +155,7 @@ pub fn triage(cfg: &Config) -> Result<(Summary, ExitCode)> {
                     rejected.push(r);
                 }
                 Row::Review(r) => {
-                    let key = if r.order_id.is_empty() {
-                        (
-                            format!("{}\u{0}{}", r.buyer, r.created_at),
-                            r.text.clone(),
-                            r.follow_up.clone(),
-                        )
-                    } else {
-                        (r.order_id.clone(), r.text.clone(), r.follow_up.clone())
-                    };
-                    if seen.insert(key) {
+                    if seen.insert(r.identity()) {
                         fc.triaged += 1;
                         reviews.push(r);
                     } else {
@@ -332,16 +323,16 @@ pub fn triage(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 out_csv::write_calls(w, &list)
             })?;
         }
-        let backlog: Vec<BacklogRow> = order
+        // streamed: a backlog can hold most of a huge export
+        let backlog = order
             .iter()
             .filter_map(|&ci| a.outcome[ci].err().map(|why| (ci, why)))
             .flat_map(|(ci, why)| case_rows(ci).into_iter().map(move |r| (r, ci, why)))
             .map(|(r, ci, why)| BacklogRow {
                 call: call_row(r, a.cases[ci].tier),
                 reason: why.zh(),
-            })
-            .collect();
-        staged.write("backlog.csv", |w| out_csv::write_backlog(w, &backlog))?;
+            });
+        staged.write("backlog.csv", |w| out_csv::write_backlog(w, backlog))?;
     }
     staged.commit()?;
     let code = if rejected.is_empty() {
@@ -353,40 +344,55 @@ pub fn triage(cfg: &Config) -> Result<(Summary, ExitCode)> {
 }
 
 /// The same normalised text from `BATCH_BUYERS` or more different buyers is
-/// a coordinated attack: fraud, with that said in the evidence.
+/// a coordinated attack: fraud, with that said in the evidence. Texts and
+/// buyers are kept as 64-bit fingerprints, so a million rows cost little.
 fn mark_batches(rows: &mut [Triaged]) {
-    let mut groups: HashMap<String, (HashSet<String>, Vec<usize>)> = HashMap::new();
-    for (i, t) in rows.iter().enumerate() {
-        let norm = text::normalise(&t.review.text);
-        if norm.chars().filter(|c| c.is_alphanumeric()).count() < BATCH_MIN_CHARS {
-            continue;
-        }
+    use std::hash::{Hash, Hasher};
+    let fingerprint = |x: &dyn Fn(&mut std::collections::hash_map::DefaultHasher)| {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        x(&mut h);
+        h.finish()
+    };
+    // text fingerprint per row (None: too short to count)
+    let texts: Vec<Option<u64>> = rows
+        .par_iter()
+        .map(|t| {
+            let norm = text::normalise(&t.review.text);
+            (norm.chars().filter(|c| c.is_alphanumeric()).count() >= BATCH_MIN_CHARS)
+                .then(|| fingerprint(&|h| norm.hash(h)))
+        })
+        .collect();
+    // distinct buyers per text, counted up to BATCH_BUYERS
+    let mut buyers: HashMap<u64, Vec<u64>> = HashMap::new();
+    for (i, (t, fp)) in rows.iter().zip(&texts).enumerate() {
+        let Some(fp) = fp else { continue };
         let who = if assign::is_masked(&t.review.buyer) {
-            format!("order\u{0}{}\u{0}{i}", t.review.order_id)
+            fingerprint(&|h| (0u8, &t.review.order_id, i).hash(h))
         } else {
-            format!("buyer\u{0}{}", t.review.buyer.trim())
+            fingerprint(&|h| (1u8, t.review.buyer.trim()).hash(h))
         };
-        let g = groups.entry(norm).or_default();
-        g.0.insert(who);
-        g.1.push(i);
+        let seen = buyers.entry(*fp).or_default();
+        if seen.len() < BATCH_BUYERS && !seen.contains(&who) {
+            seen.push(who);
+        }
     }
-    for (buyers, idx) in groups.into_values() {
-        if buyers.len() < BATCH_BUYERS {
+    for (t, fp) in rows.iter_mut().zip(&texts) {
+        let Some(fp) = fp else { continue };
+        let n = buyers[fp].len();
+        if n < BATCH_BUYERS {
             continue;
         }
-        for i in idx {
-            let v = &mut rows[i].verdict;
-            v.tier = Tier::Fraud;
-            v.causes.retain(|&c| c.is_cause());
-            v.causes.insert(0, Tier::Fraud);
-            v.evidence.insert(
-                0,
-                Evidence {
-                    kind: CueKind::Cause(Tier::Fraud),
-                    text: format!("同一文字出自{}个买家", buyers.len()),
-                },
-            );
-        }
+        let v = &mut t.verdict;
+        v.tier = Tier::Fraud;
+        v.causes.retain(|&c| c.is_cause() && c != Tier::Fraud);
+        v.causes.insert(0, Tier::Fraud);
+        v.evidence.insert(
+            0,
+            Evidence {
+                kind: CueKind::Cause(Tier::Fraud),
+                text: format!("同一文字出自{n}个以上买家"),
+            },
+        );
     }
 }
 

@@ -27,8 +27,12 @@ pub fn normalise(raw: &str) -> String {
         if is_punct(c) && last == Some(c) {
             continue;
         }
-        for lc in c.to_lowercase() {
-            out.push(lc);
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_uppercase() {
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
         }
         last = Some(c);
     }

@@ -182,7 +182,7 @@ pub fn write_calls(w: &mut dyn Write, rows: &[CallRow]) -> Result<()> {
 }
 
 /// `backlog.csv`: like a call list, with the reason it waits.
-pub fn write_backlog(w: &mut dyn Write, rows: &[BacklogRow]) -> Result<()> {
+pub fn write_backlog(w: &mut dyn Write, rows: impl IntoIterator<Item = BacklogRow>) -> Result<()> {
     w.write_all(BOM)?;
     let mut csv = writer(w);
     let mut h: Vec<&str> = CALL_HEADERS.to_vec();
