@@ -21,7 +21,9 @@ def main():
         w = csv.writer(f)
         w.writerow(["订单编号", "买家昵称", "宝贝名称", "评价等级", "评价内容", "评价时间"])
         for i in range(n):
-            buyer = f"买家{(i * 7919) % (n // 2 + 1)}" if i % 5 else f"王**"
+            # a text that comes round again comes from the same buyer, so the
+            # repeats do not look like a coordinated attack
+            buyer = "王**" if i % 5 == 0 and i < len(texts) else f"买家{i % len(texts)}"
             day = 1 + i % 28
             w.writerow([
                 str(3000000000000000000 + i),

@@ -9,9 +9,10 @@ pub fn bytes_bar(total: u64, quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    let style =
-        ProgressStyle::with_template("{spinner} reading {bytes}/{total_bytes} · {msg} · {elapsed} · ~{eta} left")
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template(
+        "{spinner} {bar:30} {bytes}/{total_bytes} · {msg} · {binary_bytes_per_sec} · {elapsed} · ~{eta} left",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar
 }

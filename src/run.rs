@@ -116,6 +116,35 @@ struct Triaged {
 /// Read every input, tier every mid/low review, assign, write. Returns the
 /// summary and the exit status (3 when rows were rejected).
 pub fn triage(cfg: &Config) -> Result<(Summary, ExitCode)> {
+    match cfg.threads {
+        Some(n) => rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .context("cannot start worker threads")?
+            .install(|| triage_all(cfg)),
+        None => triage_all(cfg),
+    }
+}
+
+/// Reviews classified in chunks of this many while the file is read, so the
+/// progress bar follows the real work and memory holds no unclassified backlog.
+const CHUNK: usize = 8192;
+
+/// Classify a chunk on every core; the results keep the input order.
+fn classify_chunk(classifier: &crate::classify::Classifier, chunk: Vec<Review>, rows: &mut Vec<Triaged>) {
+    let verdicts: Vec<Verdict> = chunk
+        .par_iter()
+        .with_min_len(64)
+        .map(|r| classifier.classify(&r.full_text(), r.rating.stars()))
+        .collect();
+    rows.extend(chunk.into_iter().zip(verdicts).map(|(review, verdict)| Triaged {
+        time: input::time_key(&review.created_at),
+        review,
+        verdict,
+    }));
+}
+
+fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     let total: u64 = cfg
         .files
         .iter()
@@ -125,7 +154,9 @@ pub fn triage(cfg: &Config) -> Result<(Summary, ExitCode)> {
     let bar = crate::progress::bytes_bar(total, cfg.quiet);
     let count = Arc::new(AtomicU64::new(0));
 
-    let mut reviews: Vec<Review> = Vec::new();
+    let classifier = &cfg.classifier;
+    let mut rows: Vec<Triaged> = Vec::new();
+    let mut pending: Vec<Review> = Vec::with_capacity(CHUNK);
     let mut rejected: Vec<Rejected> = Vec::new();
     let mut counts: Vec<FileCounts> = Vec::new();
     let mut seen: HashSet<u128> = HashSet::new();
@@ -157,7 +188,10 @@ pub fn triage(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 Row::Review(r) => {
                     if seen.insert(r.identity()) {
                         fc.triaged += 1;
-                        reviews.push(r);
+                        pending.push(r);
+                        if pending.len() >= CHUNK {
+                            classify_chunk(classifier, std::mem::take(&mut pending), &mut rows);
+                        }
                     } else {
                         fc.skipped += 1;
                         duplicates += 1;
@@ -179,37 +213,12 @@ pub fn triage(cfg: &Config) -> Result<(Summary, ExitCode)> {
         }
         counts.push(fc);
     }
+    classify_chunk(classifier, pending, &mut rows);
     bar.finish_and_clear();
     if readable == 0 {
         bail!("nothing to triage: no input file could be read");
     }
 
-    // Classify on every core; the order of the results is the input order.
-    let classifier = &cfg.classifier;
-    let classify_all = || -> Vec<Verdict> {
-        reviews
-            .par_iter()
-            .with_min_len(64)
-            .map(|r| classifier.classify(&r.full_text(), r.rating.stars()))
-            .collect()
-    };
-    let verdicts = match cfg.threads {
-        Some(n) => rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .context("cannot start worker threads")?
-            .install(classify_all),
-        None => classify_all(),
-    };
-    let mut rows: Vec<Triaged> = reviews
-        .into_iter()
-        .zip(verdicts)
-        .map(|(review, verdict)| Triaged {
-            time: input::time_key(&review.created_at),
-            review,
-            verdict,
-        })
-        .collect();
     mark_batches(&mut rows);
 
     let agents: &[Agent] = cfg.agents.as_deref().unwrap_or(&[]);
@@ -354,9 +363,14 @@ fn mark_batches(rows: &mut [Triaged]) {
         h.finish()
     };
     // text fingerprint per row (None: too short to count)
+    // praise pasted by many buyers is a template, not an attack: only
+    // complaints count
     let texts: Vec<Option<u64>> = rows
         .par_iter()
         .map(|t| {
+            if t.verdict.tier == Tier::NewBuyer {
+                return None;
+            }
             let norm = text::normalise(&t.review.text);
             (norm.chars().filter(|c| c.is_alphanumeric()).count() >= BATCH_MIN_CHARS)
                 .then(|| fingerprint(&|h| norm.hash(h)))
