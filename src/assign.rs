@@ -11,6 +11,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
 use crate::input::open_decoded;
+use crate::ledger::Carry;
 use crate::rules::RuleSet;
 use crate::tier::Tier;
 
@@ -155,6 +156,28 @@ pub struct CaseInput<'a> {
     pub tier: Tier,
     /// Sortable time (`input::time_key`).
     pub time: &'a str,
+    /// The ledger case it comes back with, and why.
+    pub carry: Option<(i64, Carry)>,
+}
+
+/// The ledger's name of each case, from its first review's buyer and order.
+pub fn cases_keys<'a>(cases: &[Case], review: impl Fn(usize) -> (&'a String, &'a String)) -> Vec<String> {
+    cases
+        .iter()
+        .map(|c| {
+            let (buyer, order) = review(c.reviews[0]);
+            case_key(buyer, order)
+        })
+        .collect()
+}
+
+/// The ledger's name for a case: its buyer, or its order when the buyer is masked.
+pub fn case_key(buyer: &str, order_id: &str) -> String {
+    if is_masked(buyer) {
+        format!("order:{}", order_id.trim())
+    } else {
+        format!("buyer:{}", buyer.trim())
+    }
 }
 
 /// The reviews of one buyer (or one order, when the buyer is masked).
@@ -166,6 +189,12 @@ pub struct Case {
     pub tier: Tier,
     /// Newest review time.
     pub newest: String,
+    /// Why it comes back from an earlier run, if it does.
+    pub carry: Option<Carry>,
+    /// The ledger cases it continues (the first is kept).
+    pub ledger_ids: Vec<i64>,
+    /// The agent this buyer had before, tried first when eligible and not full.
+    pub preferred: Option<usize>,
 }
 
 /// Why a case went to the backlog.
@@ -206,13 +235,16 @@ pub fn build_cases(reviews: &[CaseInput]) -> Vec<Case> {
     #[derive(Hash, PartialEq, Eq)]
     enum Key<'a> {
         Buyer(&'a str),
+        Ledger(i64),
         Order(&'a str),
         Row(usize),
     }
     let mut by_key: HashMap<Key, usize> = HashMap::new();
     let mut cases: Vec<Case> = Vec::new();
     for (i, r) in reviews.iter().enumerate() {
-        let key = if is_masked(r.buyer) {
+        let key = if let (true, Some((id, _))) = (is_masked(r.buyer), r.carry) {
+            Key::Ledger(id)
+        } else if is_masked(r.buyer) {
             if r.order_id.trim().is_empty() {
                 Key::Row(i)
             } else {
@@ -229,6 +261,17 @@ pub fn build_cases(reviews: &[CaseInput]) -> Vec<Case> {
                 if r.time > case.newest.as_str() {
                     case.newest = r.time.to_string();
                 }
+                if let Some((id, why)) = r.carry {
+                    if !case.ledger_ids.contains(&id) {
+                        case.ledger_ids.push(id);
+                    }
+                    // an escalation outranks a retry, which outranks a backlog
+                    case.carry = Some(match (case.carry, why) {
+                        (Some(Carry::Escalate), _) | (_, Carry::Escalate) => Carry::Escalate,
+                        (Some(r @ Carry::Retry { .. }), _) | (_, r @ Carry::Retry { .. }) => r,
+                        _ => why,
+                    });
+                }
             }
             None => {
                 by_key.insert(key, cases.len());
@@ -236,6 +279,9 @@ pub fn build_cases(reviews: &[CaseInput]) -> Vec<Case> {
                     reviews: vec![i],
                     tier: r.tier,
                     newest: r.time.to_string(),
+                    carry: r.carry.map(|c| c.1),
+                    ledger_ids: r.carry.map(|c| c.0).into_iter().collect(),
+                    preferred: None,
                 });
             }
         }
@@ -245,8 +291,11 @@ pub fn build_cases(reviews: &[CaseInput]) -> Vec<Case> {
 
 /// Deal cases to agents.
 ///
-/// Cases that fewer levels may take are placed first (so seniors' capacity
-/// goes where only they can help), newest first within that. Each case goes
+/// Cases that come back from earlier runs go first (yesterday's backlog,
+/// escalations, retries). Then cases that fewer levels may take (so seniors'
+/// capacity goes where only they can help), newest first within that. A
+/// buyer's earlier agent is tried first; an escalation goes only to a level
+/// that takes every tier. Each case goes
 /// to the narrowest level that may take it, and within a level to the agent
 /// with the fewest cases so far (roster order breaks ties): loads are dealt,
 /// not filled. No agent goes over capacity; what is left waits in the
@@ -274,8 +323,10 @@ pub fn assign(cases: Vec<Case>, agents: &[Agent]) -> Assignment {
     let mut order: Vec<usize> = (0..cases.len()).collect();
     order.sort_by(|&a, &b| {
         let (ca, cb) = (&cases[a], &cases[b]);
-        breadth(ca.tier)
-            .cmp(&breadth(cb.tier))
+        cb.carry
+            .is_some()
+            .cmp(&ca.carry.is_some())
+            .then(breadth(ca.tier).cmp(&breadth(cb.tier)))
             .then(cb.newest.cmp(&ca.newest))
             .then(cb.tier.cmp(&ca.tier))
             .then(a.cmp(&b))
@@ -284,16 +335,28 @@ pub fn assign(cases: Vec<Case>, agents: &[Agent]) -> Assignment {
     let mut outcome = vec![Err(BacklogReason::NoEligibleAgent); cases.len()];
     for c in order {
         let tier = cases[c].tier;
-        let eligible = &info(tier).1;
+        let senior_only = cases[c].carry == Some(Carry::Escalate);
+        let eligible: Vec<usize> = info(tier)
+            .1
+            .iter()
+            .copied()
+            .filter(|&a| !senior_only || agents[a].tiers.len() == Tier::ALL.len())
+            .collect();
         if eligible.is_empty() {
             outcome[c] = Err(BacklogReason::NoEligibleAgent);
             continue;
         }
-        let pick = eligible
-            .iter()
-            .copied()
-            .filter(|&a| load[a] < agents[a].capacity)
-            .min_by_key(|&a| (agents[a].tiers.len(), load[a], a));
+        let has_room = |a: usize| load[a] < agents[a].capacity;
+        let pick = cases[c]
+            .preferred
+            .filter(|p| eligible.contains(p) && has_room(*p))
+            .or_else(|| {
+                eligible
+                    .iter()
+                    .copied()
+                    .filter(|&a| has_room(a))
+                    .min_by_key(|&a| (agents[a].tiers.len(), load[a], a))
+            });
         match pick {
             Some(a) => {
                 load[a] += 1;
@@ -329,6 +392,18 @@ mod tests {
             order_id: order,
             tier,
             time,
+            carry: None,
+        }
+    }
+
+    fn case(review: usize, tier: Tier, newest: &str) -> Case {
+        Case {
+            reviews: vec![review],
+            tier,
+            newest: newest.into(),
+            carry: None,
+            ledger_ids: Vec::new(),
+            preferred: None,
         }
     }
 
@@ -351,36 +426,12 @@ mod tests {
     fn juniors_take_easy_cases_first_seniors_keep_capacity_for_hard_ones() {
         let agents = [agent("老王", true, 2), agent("小李", false, 1), agent("小张", false, 1)];
         let cases = vec![
-            Case {
-                reviews: vec![0],
-                tier: Tier::Courier,
-                newest: "3".into(),
-            },
-            Case {
-                reviews: vec![1],
-                tier: Tier::Quality,
-                newest: "1".into(),
-            },
-            Case {
-                reviews: vec![2],
-                tier: Tier::NewBuyer,
-                newest: "2".into(),
-            },
-            Case {
-                reviews: vec![3],
-                tier: Tier::Courier,
-                newest: "0".into(),
-            },
-            Case {
-                reviews: vec![4],
-                tier: Tier::Fraud,
-                newest: "0".into(),
-            },
-            Case {
-                reviews: vec![5],
-                tier: Tier::Courier,
-                newest: "9".into(),
-            },
+            case(0, Tier::Courier, "3"),
+            case(1, Tier::Quality, "1"),
+            case(2, Tier::NewBuyer, "2"),
+            case(3, Tier::Courier, "0"),
+            case(4, Tier::Fraud, "0"),
+            case(5, Tier::Courier, "9"),
         ];
         let a = assign(cases, &agents);
         // quality and fraud to the senior first
@@ -395,13 +446,28 @@ mod tests {
     }
 
     #[test]
+    fn comebacks_go_first_escalations_to_seniors_and_buyers_keep_their_agent() {
+        let agents = [agent("小李", false, 1), agent("小张", false, 1), agent("老王", true, 1)];
+        let mut fresh = case(0, Tier::Courier, "9");
+        fresh.preferred = Some(1);
+        let mut backlog = case(1, Tier::Courier, "1");
+        backlog.carry = Some(Carry::Backlog);
+        let mut escalated = case(2, Tier::Courier, "0");
+        escalated.carry = Some(Carry::Escalate);
+        escalated.preferred = None;
+        let a = assign(vec![fresh, backlog, escalated], &agents);
+        // the older backlog case is placed before today's newer one
+        assert_eq!(a.outcome[1], Ok(0));
+        // the buyer's earlier agent is kept
+        assert_eq!(a.outcome[0], Ok(1));
+        // a courier case a new hire could not resolve goes to the senior
+        assert_eq!(a.outcome[2], Ok(2));
+    }
+
+    #[test]
     fn no_eligible_agent_is_its_own_reason() {
         let agents = [agent("小李", false, 5)];
-        let cases = vec![Case {
-            reviews: vec![0],
-            tier: Tier::Service,
-            newest: String::new(),
-        }];
+        let cases = vec![case(0, Tier::Service, "")];
         assert_eq!(assign(cases, &agents).outcome, [Err(BacklogReason::NoEligibleAgent)]);
     }
 }
@@ -445,7 +511,7 @@ mod properties {
             let orders: Vec<String> = (0..reviews.len()).map(|i| format!("o{i}")).collect();
             let times: Vec<String> = reviews.iter().map(|(_, _, t, _)| format!("2026-11-{:02} 00:00:00", t + 1)).collect();
             let inputs: Vec<CaseInput> = reviews.iter().enumerate().map(|(i, (_, tier, _, _))| CaseInput {
-                buyer: &buyers[i], order_id: &orders[i], tier: *tier, time: &times[i],
+                buyer: &buyers[i], order_id: &orders[i], tier: *tier, time: &times[i], carry: None,
             }).collect();
             let cases = build_cases(&inputs);
             // every review is in exactly one case

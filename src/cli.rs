@@ -71,6 +71,19 @@ pub struct RunArgs {
     /// Worker threads for classifying (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// Ledger of what earlier runs handed out (default: triage.db in the output folder).
+    /// Used with --agents: reviews handed out before are not handed out again.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_ledger")]
+    pub ledger: Option<PathBuf>,
+
+    /// Run without the ledger: hand out everything, remember nothing.
+    #[arg(long)]
+    pub no_ledger: bool,
+
+    /// The date of this run, YYYY-MM-DD (default: today, China time).
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +111,29 @@ pub enum Command {
     Rules {
         #[command(subcommand)]
         action: RulesAction,
+    },
+    /// Read agents' results (the 结果 column of call lists) into the ledger.
+    Record {
+        /// Call lists (calls/*.csv).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The ledger file.
+        #[arg(long, value_name = "FILE", default_value = "triage-out/triage.db")]
+        ledger: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        /// The date of the calls, YYYY-MM-DD (default: today, China time).
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
+    /// Where every case stands: open per agent and tier, resolved, escalations, oldest open case.
+    Status {
+        #[arg(long, value_name = "FILE", default_value = "triage-out/triage.db")]
+        ledger: PathBuf,
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Learn weights from labelled reviews and write them into a rules folder.
     Learn {

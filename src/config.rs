@@ -39,6 +39,19 @@ pub struct Config {
     pub quiet: bool,
     /// Worker threads; `None` uses every core.
     pub threads: Option<usize>,
+    /// The ledger file, when runs remember (a roster was given and not --no-ledger).
+    pub ledger: Option<PathBuf>,
+    /// The date of this run, `YYYY-MM-DD`.
+    pub today: String,
+}
+
+/// `--today`, checked, or today in China.
+pub fn parse_today(arg: Option<&str>) -> Result<String, UsageError> {
+    match arg {
+        None => Ok(crate::ledger::today_china()),
+        Some(d) if crate::ledger::valid_date(d) => Ok(d.to_string()),
+        Some(d) => Err(UsageError(format!("--today {d}: expected a date as YYYY-MM-DD"))),
+    }
 }
 
 /// Load the rules named by `--rules`, or the built-in ones.
@@ -107,7 +120,14 @@ impl Config {
             None => None,
         };
         let classifier = Classifier::new(rules)?;
+        let today = parse_today(args.today.as_deref())?;
+        let ledger = match (&agents, args.no_ledger) {
+            (Some(_), false) => Some(args.ledger.unwrap_or_else(|| args.out.join("triage.db"))),
+            _ => None,
+        };
         Ok(Config {
+            ledger,
+            today,
             files: args.files,
             agents,
             out: args.out,

@@ -793,3 +793,42 @@ mod fuzz {
         }
     }
 }
+
+/// Results read from agents' call lists: (source `file:line`, order id,
+/// result cell) for every row, or every problem found (file:line: reason).
+pub fn read_call_results(path: &Path) -> Result<Vec<(String, String, String)>, Vec<String>> {
+    let shown = path.display().to_string();
+    let (stream, _) = open_decoded(path, None, Arc::new(AtomicU64::new(0))).map_err(|e| vec![e.to_string()])?;
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(stream);
+    let headers: Vec<String> = match rdr.headers() {
+        Ok(h) => h
+            .iter()
+            .map(|h| h.trim().trim_start_matches('\u{FEFF}').to_string())
+            .collect(),
+        Err(e) => return Err(vec![format!("{shown}:1: {e}")]),
+    };
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let (Some(order), Some(result)) = (col("订单编号"), col("结果")) else {
+        return Err(vec![format!(
+            "{shown}:1: not a call list: it needs the columns 订单编号 and 结果. Headers found: {}",
+            headers.join(", ")
+        )]);
+    };
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for rec in rdr.records() {
+        match rec {
+            Ok(r) => {
+                let line = r.position().map_or(0, |p| p.line());
+                let id = crate::output::csv::order_from_cell(r.get(order).unwrap_or(""));
+                out.push((format!("{shown}:{line}"), id, r.get(result).unwrap_or("").to_string()));
+            }
+            Err(e) => problems.push(format!("{shown}: {e}")),
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}

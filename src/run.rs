@@ -18,6 +18,7 @@ use crate::cli::{Cli, Command, Format, RulesAction};
 use crate::config::{self, Config};
 use crate::exit::ExitCode;
 use crate::input::{self, InputError, Rejected, Review, Row};
+use crate::ledger::{Carry, Handed, Ledger};
 use crate::output::csv::{self as out_csv, BacklogRow, CallRow, TriagedRow};
 use crate::output::json::{self, FileCounts, Summary};
 use crate::output::{file_name_for, Staged};
@@ -75,6 +76,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::Ok)
         }
+        Some(Command::Record {
+            files,
+            ledger,
+            rules,
+            today,
+        }) => crate::followup::record_command(&files, &ledger, rules.as_deref(), today.as_deref()),
+        Some(Command::Status { ledger, today, format }) => {
+            crate::followup::status_command(&ledger, today.as_deref(), format)
+        }
         Some(Command::Learn {
             tiers,
             polarity,
@@ -111,6 +121,12 @@ struct Triaged {
     review: Review,
     verdict: Verdict,
     time: String,
+    /// The ledger case this review comes back with, and why.
+    carry: Option<(i64, Carry)>,
+    /// Handed out in an earlier run (to this agent, when known): not again.
+    handed_before: Option<String>,
+    /// The ledger's key for this review (with a ledger only).
+    key: Option<String>,
 }
 
 /// Read every input, tier every mid/low review, assign, write. Returns the
@@ -141,10 +157,19 @@ fn classify_chunk(classifier: &crate::classify::Classifier, chunk: Vec<Review>, 
         time: input::time_key(&review.created_at),
         review,
         verdict,
+        carry: None,
+        handed_before: None,
+        key: None,
     }));
 }
 
 fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
+    // Take the ledger's lock first, so two runs on one ledger take turns.
+    let inputs_label: Vec<String> = cfg.files.iter().map(|f| f.display().to_string()).collect();
+    let mut ledger = match &cfg.ledger {
+        Some(path) => Some(Ledger::open(path, &cfg.today, &inputs_label.join(" "))?),
+        None => None,
+    };
     let total: u64 = cfg
         .files
         .iter()
@@ -220,20 +245,54 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     }
 
     mark_batches(&mut rows);
+    let triaged_today = rows.len();
 
     let agents: &[Agent] = cfg.agents.as_deref().unwrap_or(&[]);
-    let assignment = cfg.agents.as_ref().map(|agents| {
-        let inputs: Vec<CaseInput> = rows
-            .iter()
-            .map(|t| CaseInput {
-                buyer: &t.review.buyer,
-                order_id: &t.review.order_id,
-                tier: t.verdict.tier,
-                time: &t.time,
-            })
-            .collect();
-        assign::assign(assign::build_cases(&inputs), agents)
-    });
+    let mut memory = Memory::default();
+    if let Some(l) = &ledger {
+        memory = remember(l, cfg, &mut rows)?;
+    }
+    let assignment = match cfg.agents.as_ref() {
+        None => None,
+        Some(agents) => {
+            // reviews handed out before are not dealt again
+            let active: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].handed_before.is_none()).collect();
+            let inputs: Vec<CaseInput> = active
+                .iter()
+                .map(|&i| {
+                    let t = &rows[i];
+                    CaseInput {
+                        buyer: &t.review.buyer,
+                        order_id: &t.review.order_id,
+                        tier: t.verdict.tier,
+                        time: &t.time,
+                        carry: t.carry,
+                    }
+                })
+                .collect();
+            let mut cases = assign::build_cases(&inputs);
+            for case in &mut cases {
+                // back to row indices
+                for r in &mut case.reviews {
+                    *r = active[*r];
+                }
+                if case.carry == Some(Carry::Escalate) {
+                    continue;
+                }
+                let first = &rows[case.reviews[0]].review;
+                let key = assign::case_key(&first.buyer, &first.order_id);
+                let before = match memory.agents.get(&key) {
+                    Some(a) => Some(a.clone()),
+                    None => match &ledger {
+                        Some(l) => l.last_agent(&key)?,
+                        None => None,
+                    },
+                };
+                case.preferred = before.and_then(|name| agents.iter().position(|a| a.name == name));
+            }
+            Some(assign::assign(cases, agents))
+        }
+    };
     // review index -> (case index, agent)
     let mut case_of = vec![usize::MAX; rows.len()];
     if let Some(a) = &assignment {
@@ -243,13 +302,16 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
             }
         }
     }
-    let agent_of = |i: usize| -> Option<&Agent> {
+    let agent_of = |i: usize| -> Option<&str> {
+        if let Some(before) = &rows[i].handed_before {
+            return Some(before.as_str());
+        }
         let a = assignment.as_ref()?;
-        a.outcome[case_of[i]].ok().map(|x| &agents[x])
+        a.outcome.get(case_of[i])?.ok().map(|x| agents[x].name.as_str())
     };
 
-    let summary = summarise(
-        &rows,
+    let mut summary = summarise(
+        &rows[..triaged_today],
         &counts,
         good,
         duplicates,
@@ -257,13 +319,22 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
         assignment.as_ref(),
         agents,
     );
+    summary.already_assigned = memory.already;
+    summary.carried_over = rows.len() - triaged_today;
+    summary.comebacks = assignment
+        .as_ref()
+        .map_or(0, |a| a.cases.iter().filter(|c| c.carry.is_some()).count());
+    summary.ledger = cfg.ledger.as_ref().map(|p| p.display().to_string());
 
     let file_names: Vec<String> = cfg.files.iter().map(|f| f.display().to_string()).collect();
     let mut staged = Staged::new(&cfg.out)?;
+    if ledger.is_some() {
+        staged.archive_old_calls(&format!("calls-replaced-{}", cfg.today));
+    }
     staged.write("triaged.csv", |w| {
         out_csv::write_triaged(
             w,
-            rows.iter().enumerate().map(|(i, t)| TriagedRow {
+            rows[..triaged_today].iter().enumerate().map(|(i, t)| TriagedRow {
                 order_id: &t.review.order_id,
                 buyer: &t.review.buyer,
                 rating: t.review.rating.key(),
@@ -272,10 +343,10 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 tier: t.verdict.tier.key(),
                 causes: join_keys(&t.verdict.causes),
                 evidence: t.verdict.evidence_en(),
-                agent: agent_of(i).map_or("", |a| a.name.as_str()),
+                agent: agent_of(i).unwrap_or(""),
                 text: &t.review.text,
                 follow_up: &t.review.follow_up,
-                source_file: &file_names[t.review.file],
+                source_file: file_names.get(t.review.file).map_or("ledger", String::as_str),
                 source_line: t.review.line,
             }),
         )
@@ -284,9 +355,15 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     staged.write("rejected.csv", |w| out_csv::write_rejected(w, &rejected))?;
     if let Some(a) = &assignment {
         let scripts = &cfg.classifier.rules().scripts;
-        let call_row = |i: usize, case_tier: Tier| -> CallRow {
+        let call_row = |i: usize, case_tier: Tier, carry: Option<Carry>| -> CallRow {
             let t = &rows[i];
             CallRow {
+                comeback: carry.map_or("", Carry::zh),
+                channel: if matches!(carry, Some(Carry::Retry { phone: false })) {
+                    "消息"
+                } else {
+                    "电话"
+                },
                 tier: case_tier.label_zh(),
                 order_id: out_csv::order_cell(&t.review.order_id),
                 buyer: out_csv::safe_cell(&t.review.buyer),
@@ -326,7 +403,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 .iter()
                 .filter(|&&ci| a.outcome[ci] == Ok(ai))
                 .flat_map(|&ci| case_rows(ci).into_iter().map(move |r| (r, ci)))
-                .map(|(r, ci)| call_row(r, a.cases[ci].tier))
+                .map(|(r, ci)| call_row(r, a.cases[ci].tier, a.cases[ci].carry))
                 .collect();
             staged.write(&format!("calls/{}.csv", file_name_for(&agent.name)), |w| {
                 out_csv::write_calls(w, &list)
@@ -338,18 +415,98 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
             .filter_map(|&ci| a.outcome[ci].err().map(|why| (ci, why)))
             .flat_map(|(ci, why)| case_rows(ci).into_iter().map(move |r| (r, ci, why)))
             .map(|(r, ci, why)| BacklogRow {
-                call: call_row(r, a.cases[ci].tier),
+                call: call_row(r, a.cases[ci].tier, a.cases[ci].carry),
                 reason: why.zh(),
             });
         staged.write("backlog.csv", |w| out_csv::write_backlog(w, backlog))?;
     }
     staged.commit()?;
+    // The call lists are in place: now the ledger remembers them. (A crash
+    // between the two hands the same calls out again next run; the other
+    // order could lose calls that were never written.)
+    if let (Some(mut l), Some(a)) = (ledger.take(), &assignment) {
+        let keys = assign::cases_keys(&a.cases, |i| (&rows[i].review.buyer, &rows[i].review.order_id));
+        let handed: Vec<Handed> = a
+            .cases
+            .iter()
+            .zip(&a.outcome)
+            .zip(&keys)
+            .map(|((case, out), key)| Handed {
+                carried: case.ledger_ids.clone(),
+                case_key: key,
+                tier: case.tier.key(),
+                agent: out.ok().map(|x| (agents[x].name.as_str(), agents[x].level.as_str())),
+                fresh: case
+                    .reviews
+                    .iter()
+                    .filter_map(|&i| Some((rows[i].key.as_deref()?, &rows[i].review)))
+                    .collect(),
+            })
+            .collect();
+        l.record(&handed)?;
+        l.commit()?;
+    }
     let code = if rejected.is_empty() {
         ExitCode::Ok
     } else {
         ExitCode::Rejected
     };
     Ok((summary, code))
+}
+
+/// What the ledger said about this run's reviews.
+#[derive(Default)]
+struct Memory {
+    /// Reviews handed out in earlier runs, not dealt again.
+    already: usize,
+    /// Case key -> the agent who had that case before.
+    agents: HashMap<String, String>,
+}
+
+/// Mark today's reviews the ledger knows, and bring back the cases it holds
+/// for today (backlog, escalations, retries due), classified afresh.
+fn remember(l: &Ledger, cfg: &Config, rows: &mut Vec<Triaged>) -> Result<Memory> {
+    let mut memory = Memory::default();
+    let carried = l.carried(cfg.classifier.rules().followup)?;
+    let mut by_key: HashMap<String, (i64, Carry)> = HashMap::new();
+    for c in &carried {
+        for (k, _) in &c.reviews {
+            by_key.insert(k.clone(), (c.id, c.why));
+        }
+        if let Some(a) = &c.agent {
+            memory.agents.insert(c.case_key.clone(), a.clone());
+        }
+    }
+    let mut present: HashSet<String> = HashSet::new();
+    for t in rows.iter_mut() {
+        let key = crate::ledger::review_key(&t.review);
+        if let Some(&c) = by_key.get(&key) {
+            t.carry = Some(c);
+            present.insert(key.clone());
+        } else if let Some(known) = l.known(&key)? {
+            t.handed_before = Some(known.agent.unwrap_or_default());
+            memory.already += 1;
+        }
+        t.key = Some(key);
+    }
+    let classifier = &cfg.classifier;
+    for c in carried {
+        for (key, review) in c.reviews {
+            if present.contains(&key) {
+                continue;
+            }
+            let verdict = classifier.classify(&review.full_text(), review.rating.stars());
+            rows.push(Triaged {
+                time: input::time_key(&review.created_at),
+                review,
+                verdict,
+                carry: Some((c.id, c.why)),
+                handed_before: None,
+                key: Some(key),
+            });
+        }
+    }
+    Ok(memory)
 }
 
 /// The same normalised text from `BATCH_BUYERS` or more different buyers is
@@ -537,6 +694,13 @@ pub fn print_summary(out: &mut dyn Write, s: &Summary, cfg: &Config) -> Result<(
                 writeln!(out, "backlog: {} reviews ({})", s.backlog, reasons.join(", "))?;
             }
         }
+    }
+    if let Some(l) = &s.ledger {
+        writeln!(
+            out,
+            "ledger {l}: {} reviews handed out in earlier runs (not again); {} cases brought back (backlog, escalations, retries)",
+            s.already_assigned, s.comebacks
+        )?;
     }
     writeln!(out)?;
     let mut files = vec!["triaged.csv", "summary.json", "rejected.csv"];

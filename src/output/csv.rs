@@ -87,13 +87,17 @@ pub struct CallRow {
     pub evidence: String,
     /// The opening line for the case's tier.
     pub opening: String,
+    /// Why the case comes back from an earlier run (昨日积压, 升级, 未接通), or empty.
+    pub comeback: &'static str,
+    /// How to reach the buyer: 电话, or 消息 while a buyer not reached gets messages first.
+    pub channel: &'static str,
     /// Left for the agent: 已解决 / 未解决 / 未接通 / 已改评.
     pub result: String,
     pub note: String,
 }
 
 impl CallRow {
-    fn record(&self) -> [&str; 13] {
+    fn record(&self) -> [&str; 15] {
         [
             &self.tier,
             &self.order_id,
@@ -106,6 +110,8 @@ impl CallRow {
             &self.causes,
             &self.evidence,
             &self.opening,
+            self.comeback,
+            self.channel,
             &self.result,
             &self.note,
         ]
@@ -120,7 +126,7 @@ pub struct BacklogRow {
 }
 
 /// Headers of a call list, in `CallRow` field order.
-pub const CALL_HEADERS: [&str; 13] = [
+pub const CALL_HEADERS: [&str; 15] = [
     "档位",
     "订单编号",
     "买家",
@@ -132,6 +138,8 @@ pub const CALL_HEADERS: [&str; 13] = [
     "原因",
     "依据",
     "开场白",
+    "跟进",
+    "方式",
     "结果",
     "备注",
 ];

@@ -47,6 +47,15 @@ pub struct Summary {
     pub backlog_reasons: BTreeMap<String, usize>,
     /// Cases (one buyer, or one order when the buyer is masked).
     pub cases: usize,
+    /// Reviews of this run handed out in an earlier run (ledger): not again.
+    pub already_assigned: usize,
+    /// Reviews brought back from the ledger that are not in this run's files
+    /// (yesterday's backlog, escalations, buyers to try again).
+    pub carried_over: usize,
+    /// Cases from earlier runs dealt again today (backlog, escalations, retries).
+    pub comebacks: usize,
+    /// The ledger file, when runs remember.
+    pub ledger: Option<String>,
     pub files: Vec<FileCounts>,
 }
 

@@ -20,6 +20,7 @@ pub struct Staged {
     dir: tempfile::TempDir,
     files: Vec<PathBuf>,
     has_calls: bool,
+    archive: Option<String>,
 }
 
 impl Staged {
@@ -35,6 +36,7 @@ impl Staged {
             dir,
             files: Vec::new(),
             has_calls: false,
+            archive: None,
         })
     }
 
@@ -67,6 +69,12 @@ impl Staged {
         Ok(())
     }
 
+    /// Keep the call lists this run replaces under `archive/<label>/`
+    /// instead of deleting them (agents may still be filling in results).
+    pub fn archive_old_calls(&mut self, label: &str) {
+        self.archive = Some(label.to_string());
+    }
+
     /// Move every staged file into place. Each file is replaced by a rename,
     /// so a reader never sees half a file; the calls folder is swapped whole,
     /// so lists of agents not in this run do not linger.
@@ -80,7 +88,21 @@ impl Staged {
         if self.has_calls {
             let old = self.dir.path().join("calls.old");
             if calls.exists() {
-                fs::rename(&calls, &old).with_context(|| format!("cannot replace {}", calls.display()))?;
+                let keep = match &self.archive {
+                    Some(label) => {
+                        let root = self.out.join("archive");
+                        fs::create_dir_all(&root).with_context(|| format!("cannot create {}", root.display()))?;
+                        let mut to = root.join(label);
+                        let mut n = 2;
+                        while to.exists() {
+                            to = root.join(format!("{label}-{n}"));
+                            n += 1;
+                        }
+                        to
+                    }
+                    None => old,
+                };
+                fs::rename(&calls, &keep).with_context(|| format!("cannot replace {}", calls.display()))?;
             }
             fs::rename(self.dir.path().join("calls"), &calls)
                 .with_context(|| format!("cannot move {} into place", calls.display()))?;

@@ -24,6 +24,7 @@ enum FileKind {
     Dict,
     Levels,
     Scripts,
+    FollowUp,
     Weights,
 }
 
@@ -40,6 +41,7 @@ const FILES: &[(&str, FileKind)] = &[
     ("contrast.txt", FileKind::Contrast),
     ("levels.txt", FileKind::Levels),
     ("scripts.txt", FileKind::Scripts),
+    ("followup.txt", FileKind::FollowUp),
     ("weights.tsv", FileKind::Weights),
 ];
 
@@ -56,6 +58,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("contrast.txt", include_str!("../../rules/contrast.txt")),
     ("levels.txt", include_str!("../../rules/levels.txt")),
     ("scripts.txt", include_str!("../../rules/scripts.txt")),
+    ("followup.txt", include_str!("../../rules/followup.txt")),
     ("weights.tsv", include_str!("../../rules/weights.tsv")),
 ];
 
@@ -102,6 +105,8 @@ pub struct RuleSet {
     pub levels: Vec<Level>,
     /// Opening line of the call, per tier.
     pub scripts: BTreeMap<Tier, String>,
+    /// Follow-up timing for buyers not reached.
+    pub followup: crate::ledger::FollowUp,
     /// Learned weights (`weights.tsv`), empty when none are given.
     pub weights: Vec<Weight>,
 }
@@ -231,6 +236,7 @@ impl RuleSet {
             dict: Vec::new(),
             levels: Vec::new(),
             scripts: BTreeMap::new(),
+            followup: crate::ledger::FollowUp::default(),
             weights: Vec::new(),
         };
         for (shown, name, bytes) in files {
@@ -284,6 +290,23 @@ impl RuleSet {
                     }
                 }
             }
+            FileKind::FollowUp => {
+                for (line, k, v) in
+                    parse::parse_keyed(name, &["retry_after_days", "phone_after_days"], reader, problems)
+                {
+                    match v.parse::<i64>() {
+                        Ok(n) if n >= 0 => match k.as_str() {
+                            "retry_after_days" => self.followup.retry_after_days = n,
+                            _ => self.followup.phone_after_days = n,
+                        },
+                        _ => problems.push(Problem {
+                            file: name.to_string(),
+                            line,
+                            message: format!("`{v}` is not a whole number of days"),
+                        }),
+                    }
+                }
+            }
             FileKind::Weights => self.weights.extend(parse_weights(name, reader, problems)),
         }
     }
@@ -322,6 +345,15 @@ impl RuleSet {
                 message: "no levels defined: write e.g. `junior 新人: new_buyer courier`".into(),
             });
         }
+    }
+
+    /// Levels that may take every tier (seniors): where escalations go.
+    pub fn full_levels(&self) -> Vec<String> {
+        self.levels
+            .iter()
+            .filter(|l| Tier::ALL.iter().all(|t| l.tiers.contains(t)))
+            .map(|l| l.name.clone())
+            .collect()
     }
 
     /// The level a roster names, by key or alias (case-insensitive).

@@ -3,6 +3,7 @@
 mod assign;
 mod classifier;
 mod exports;
+mod ledger;
 mod rules_cmd;
 mod triage;
 mod util;

@@ -121,20 +121,26 @@ fn same_input_gives_the_same_bytes_on_any_number_of_threads() {
     let reviews = samples.join("reviews.csv");
     let agents = samples.join("agents.csv");
     let (r, a) = (reviews.to_str().unwrap(), agents.to_str().unwrap());
-    wd.run(&[r, "--agents", a, "--out", "one", "--threads", "1"])
-        .expect_code(0);
-    wd.run(&[r, "--agents", a, "--out", "two", "--threads", "2"])
-        .expect_code(0);
-    wd.run(&[r, "--agents", a, "--out", "again"]).expect_code(0);
+    // one ledger file for all three runs, emptied between them
+    let run = |out: &str, threads: &[&str]| {
+        let _ = std::fs::remove_file(wd.join("ledger.db"));
+        let mut args = vec![r, "--agents", a, "--out", out, "--ledger", "ledger.db"];
+        args.extend_from_slice(threads);
+        wd.run(&args).expect_code(0);
+    };
+    run("one", &["--threads", "1"]);
+    run("two", &["--threads", "2"]);
+    run("again", &[]);
+    let text = |p: String| String::from_utf8(wd.read(&p)).unwrap();
     for f in ["triaged.csv", "summary.json", "backlog.csv", "rejected.csv"] {
         assert_eq!(
-            wd.read(&format!("one/{f}")),
-            wd.read(&format!("two/{f}")),
+            text(format!("one/{f}")),
+            text(format!("two/{f}")),
             "{f} differs by threads"
         );
         assert_eq!(
-            wd.read(&format!("one/{f}")),
-            wd.read(&format!("again/{f}")),
+            text(format!("one/{f}")),
+            text(format!("again/{f}")),
             "{f} differs between runs"
         );
     }
@@ -147,8 +153,8 @@ fn same_input_gives_the_same_bytes_on_any_number_of_threads() {
     for name in lists {
         let n = name.to_string_lossy();
         assert_eq!(
-            wd.read(&format!("one/calls/{n}")),
-            wd.read(&format!("two/calls/{n}")),
+            text(format!("one/calls/{n}")),
+            text(format!("two/calls/{n}")),
             "calls/{n} differs"
         );
     }

@@ -1,0 +1,104 @@
+//! `triage record` and `triage status`: the lead's side of the ledger.
+//!
+//! Reads agents' results from their call lists into the ledger and shows
+//! where every case stands. The ledger itself lives in `ledger.rs`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+
+use crate::cli::Format;
+use crate::config::{load_rules, parse_today};
+use crate::exit::ExitCode;
+use crate::input::read_call_results;
+use crate::ledger::{self, Outcome, Reported};
+use crate::tier::Tier;
+
+pub fn record_command(
+    files: &[PathBuf],
+    ledger_path: &Path,
+    rules: Option<&Path>,
+    today: Option<&str>,
+) -> Result<ExitCode> {
+    let today = parse_today(today)?;
+    let rules = load_rules(rules)?;
+    let mut reports = Vec::new();
+    let mut problems = Vec::new();
+    for f in files {
+        match read_call_results(f) {
+            Ok(rows) => {
+                for (source, order, cell) in rows {
+                    match Outcome::parse(&cell) {
+                        Ok(Some(outcome)) => reports.push(Reported {
+                            source,
+                            order_id: order,
+                            outcome,
+                        }),
+                        Ok(None) => {}
+                        Err(why) => problems.push(format!("{source}: {why}")),
+                    }
+                }
+            }
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "nothing recorded; fix these and run again:\n  {}",
+            problems.join("\n  ")
+        );
+    }
+    let done = ledger::record_outcomes(ledger_path, &today, &reports, rules.followup, &rules.full_levels())?;
+    println!(
+        "recorded {} results in {}: {} resolved, {} to a senior (new hire could not resolve), {} to try again; {} were recorded before",
+        done.applied,
+        ledger_path.display(),
+        done.resolved,
+        done.escalated,
+        done.retry,
+        done.already
+    );
+    Ok(ExitCode::Ok)
+}
+
+pub fn status_command(ledger_path: &Path, today: Option<&str>, format: Format) -> Result<ExitCode> {
+    let today = parse_today(today)?;
+    let s = ledger::status(ledger_path, &today)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if format == Format::Json {
+        serde_json::to_writer_pretty(&mut out, &s)?;
+        writeln!(out)?;
+        return Ok(ExitCode::Ok);
+    }
+    writeln!(out, "ledger {} on {}", ledger_path.display(), s.today)?;
+    writeln!(out, "open cases: {}", s.open_total)?;
+    for (agent, tiers) in &s.open {
+        let mut by: Vec<(&String, &usize)> = tiers.iter().collect();
+        by.sort_by_key(|(k, _)| Tier::from_key(k).map_or(9, |t| t.report_order()));
+        let by: Vec<String> = by
+            .iter()
+            .map(|(k, n)| match Tier::from_key(k) {
+                Some(t) => format!("{} {n}", t.label_en()),
+                None => format!("{k} {n}"),
+            })
+            .collect();
+        writeln!(out, "  {agent}: {}", by.join(", "))?;
+    }
+    writeln!(
+        out,
+        "waiting: {} backlog, {} escalated to a senior, {} to try again",
+        s.backlog, s.escalations, s.retry
+    )?;
+    writeln!(
+        out,
+        "resolved: {} today, {} in the last 7 days",
+        s.resolved_today, s.resolved_week
+    )?;
+    match &s.oldest_open {
+        Some((agent, day, key)) => writeln!(out, "oldest open case: {key}, with {agent} since {day}")?,
+        None => writeln!(out, "oldest open case: none")?,
+    }
+    Ok(ExitCode::Ok)
+}

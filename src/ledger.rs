@@ -1,0 +1,686 @@
+//! The ledger: what earlier runs handed out, and what came of each call.
+//!
+//! Owns the SQLite file (schema, migrations, the one write transaction a run
+//! holds), the follow-up rules of a case's life (resolved, escalated to a
+//! senior, tried again later) and the calendar arithmetic they need. It does
+//! not classify, assign or write call lists.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+
+use crate::input::{Rating, Review};
+
+/// Schema version this build writes (`PRAGMA user_version`).
+const SCHEMA_VERSION: i64 = 1;
+/// How long a run waits for another run on the same ledger.
+const BUSY_WAIT: Duration = Duration::from_secs(10);
+
+const SCHEMA: &str = "
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    day TEXT NOT NULL,
+    inputs TEXT NOT NULL
+);
+CREATE TABLE cases (
+    id INTEGER PRIMARY KEY,
+    case_key TEXT NOT NULL,
+    tier TEXT NOT NULL,
+    -- open: handed out and not reported; backlog: no one could take it;
+    -- escalate: a new hire could not resolve it; retry: not reached;
+    -- resolved: done, never comes back
+    status TEXT NOT NULL,
+    agent TEXT,
+    level TEXT,
+    first_day TEXT NOT NULL,
+    assigned_day TEXT,
+    assigned_run INTEGER,
+    unreached_since TEXT,
+    next_day TEXT,
+    escalations INTEGER NOT NULL DEFAULT 0,
+    run_id INTEGER NOT NULL REFERENCES runs(id)
+);
+CREATE INDEX cases_key ON cases(case_key);
+CREATE INDEX cases_status ON cases(status);
+CREATE TABLE reviews (
+    review_key TEXT PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    order_id TEXT NOT NULL,
+    text_hash TEXT NOT NULL,
+    buyer TEXT NOT NULL,
+    rating TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    item TEXT NOT NULL,
+    text TEXT NOT NULL,
+    follow_up TEXT NOT NULL,
+    run_id INTEGER NOT NULL REFERENCES runs(id)
+);
+CREATE INDEX reviews_order ON reviews(order_id);
+CREATE INDEX reviews_case ON reviews(case_id);
+CREATE TABLE outcomes (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    assigned_run INTEGER NOT NULL,
+    result TEXT NOT NULL,
+    agent TEXT,
+    day TEXT NOT NULL,
+    source TEXT NOT NULL,
+    UNIQUE (case_id, assigned_run)
+);
+";
+
+/// Why a case from an earlier run comes back today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carry {
+    /// No one could take it last time.
+    Backlog,
+    /// A new hire could not resolve it: a senior calls back.
+    Escalate,
+    /// Not reached: try again, by message until phone days are due.
+    Retry { phone: bool },
+}
+
+impl Carry {
+    /// What the call list's 跟进 column says.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Carry::Backlog => "昨日积压",
+            Carry::Escalate => "升级：新人未解决",
+            Carry::Retry { phone: false } => "未接通：先发消息",
+            Carry::Retry { phone: true } => "未接通：电话回访",
+        }
+    }
+}
+
+/// A case from an earlier run that comes back today, with its reviews.
+#[derive(Debug, Clone)]
+pub struct CarriedCase {
+    pub id: i64,
+    pub case_key: String,
+    pub why: Carry,
+    /// Who had it (the continuity preference; not for an escalation).
+    pub agent: Option<String>,
+    pub reviews: Vec<(String, Review)>,
+}
+
+/// What the ledger knows of a review read today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Known {
+    pub case_id: i64,
+    pub status: String,
+    pub agent: Option<String>,
+}
+
+/// How one case of this run ended up, for the ledger.
+#[derive(Debug, Clone)]
+pub struct Handed<'a> {
+    /// The ledger cases it continues, when it came back from earlier runs
+    /// (the first is kept; the others are merged into it).
+    pub carried: Vec<i64>,
+    pub case_key: &'a str,
+    pub tier: &'static str,
+    /// (agent, level) when someone took it.
+    pub agent: Option<(&'a str, &'a str)>,
+    /// Fresh reviews of this run: (review key, review).
+    pub fresh: Vec<(&'a str, &'a Review)>,
+}
+
+/// Follow-up timing, from the rules folder's `followup.txt`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FollowUp {
+    /// Days before a buyer not reached is tried again.
+    pub retry_after_days: i64,
+    /// Days of messages before the phone is used.
+    pub phone_after_days: i64,
+}
+
+impl Default for FollowUp {
+    fn default() -> Self {
+        FollowUp {
+            retry_after_days: 1,
+            phone_after_days: 3,
+        }
+    }
+}
+
+/// A case as `carried` reads it: id, key, status, agent, unreached since.
+type CaseRow = (i64, String, String, Option<String>, Option<String>);
+/// A case as `record_outcomes` reads it: id, status, agent, level, run, unreached since.
+type HandedRow = (i64, String, Option<String>, Option<String>, Option<i64>, Option<String>);
+
+/// An open ledger holding the write lock for one run.
+pub struct Ledger {
+    conn: Connection,
+    path: PathBuf,
+    pub run_id: i64,
+    pub today: String,
+}
+
+/// Open (creating and migrating) a ledger file.
+fn connect(path: &Path) -> Result<Connection> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let conn = Connection::open(path).with_context(|| format!("cannot open the ledger {}", path.display()))?;
+    conn.busy_timeout(BUSY_WAIT)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(conn)
+}
+
+fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    match version {
+        0 => {
+            conn.execute_batch(SCHEMA)
+                .with_context(|| format!("cannot create the ledger tables in {}", path.display()))?;
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        }
+        SCHEMA_VERSION => {}
+        v => bail!(
+            "{}: ledger schema version {v} is newer than this triage understands ({SCHEMA_VERSION}); use a newer triage",
+            path.display()
+        ),
+    }
+    Ok(())
+}
+
+fn busy_message(path: &Path, e: rusqlite::Error) -> anyhow::Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DatabaseBusy) | Some(rusqlite::ErrorCode::DatabaseLocked) => anyhow::anyhow!(
+            "the ledger {} is in use by another triage run (waited {} s); try again when it has finished",
+            path.display(),
+            BUSY_WAIT.as_secs()
+        ),
+        _ => anyhow::Error::new(e).context(format!("ledger {}", path.display())),
+    }
+}
+
+impl Ledger {
+    /// Open the ledger for a run: take the write lock (waiting for another
+    /// run up to `BUSY_WAIT`), migrate, and start this run's record. Nothing
+    /// is kept unless `commit` is called.
+    pub fn open(path: &Path, today: &str, inputs: &str) -> Result<Ledger> {
+        let conn = connect(path)?;
+        conn.execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| busy_message(path, e))?;
+        migrate(&conn, path)?;
+        conn.execute("INSERT INTO runs (day, inputs) VALUES (?1, ?2)", params![today, inputs])?;
+        let run_id = conn.last_insert_rowid();
+        Ok(Ledger {
+            conn,
+            path: path.to_path_buf(),
+            run_id,
+            today: today.to_string(),
+        })
+    }
+
+    /// What the ledger knows of a review, by its key.
+    pub fn known(&self, review_key: &str) -> Result<Option<Known>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT c.id, c.status, c.agent FROM reviews r JOIN cases c ON c.id = r.case_id WHERE r.review_key = ?1",
+                params![review_key],
+                |r| {
+                    Ok(Known {
+                        case_id: r.get(0)?,
+                        status: r.get(1)?,
+                        agent: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Cases that come back today: the backlog, escalations, and buyers not
+    /// reached whose retry day has come. Oldest first.
+    pub fn carried(&self, rules: FollowUp) -> Result<Vec<CarriedCase>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, case_key, status, agent, unreached_since FROM cases
+             WHERE status IN ('backlog', 'escalate') OR (status = 'retry' AND next_day <= ?1)
+             ORDER BY first_day, id",
+        )?;
+        let rows: Vec<CaseRow> = stmt
+            .query_map(params![self.today], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for (id, case_key, status, agent, since) in rows {
+            let why = match status.as_str() {
+                "backlog" => Carry::Backlog,
+                "escalate" => Carry::Escalate,
+                _ => {
+                    let waited = since.as_deref().map_or(0, |s| days_between(s, &self.today));
+                    Carry::Retry {
+                        phone: waited >= rules.phone_after_days,
+                    }
+                }
+            };
+            let agent = if why == Carry::Escalate { None } else { agent };
+            out.push(CarriedCase {
+                id,
+                case_key,
+                why,
+                agent,
+                reviews: self.reviews_of(id)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn reviews_of(&self, case_id: i64) -> Result<Vec<(String, Review)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT review_key, order_id, buyer, rating, created_at, item, text, follow_up
+             FROM reviews WHERE case_id = ?1 ORDER BY review_key",
+        )?;
+        let rows = stmt
+            .query_map(params![case_id], |r| {
+                let rating: String = r.get(3)?;
+                Ok((
+                    r.get::<_, String>(0)?,
+                    Review {
+                        file: usize::MAX,
+                        line: 0,
+                        order_id: r.get(1)?,
+                        buyer: r.get(2)?,
+                        rating: if rating == "mid" { Rating::Mid } else { Rating::Low },
+                        created_at: r.get(4)?,
+                        item: r.get(5)?,
+                        text: r.get(6)?,
+                        follow_up: r.get(7)?,
+                    },
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The agent who last had a case of this buyer (or order), if any.
+    pub fn last_agent(&self, case_key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT agent FROM cases WHERE case_key = ?1 AND agent IS NOT NULL ORDER BY id DESC LIMIT 1",
+                params![case_key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Record how this run's cases ended up.
+    pub fn record(&mut self, handed: &[Handed]) -> Result<()> {
+        let tx = &self.conn;
+        for h in handed {
+            let (status, agent, level) = match h.agent {
+                Some((a, l)) => ("open", Some(a), Some(l)),
+                None => ("backlog", None, None),
+            };
+            let assigned_day = h.agent.map(|_| self.today.as_str());
+            let assigned_run = h.agent.map(|_| self.run_id);
+            let case_id = match h.carried.first().copied() {
+                Some(id) => {
+                    for other in &h.carried[1..] {
+                        tx.execute("UPDATE reviews SET case_id = ?1 WHERE case_id = ?2", params![id, other])?;
+                        tx.execute("UPDATE cases SET status = 'merged' WHERE id = ?1", params![other])?;
+                    }
+                    // an escalated case keeps its count; a senior's list now holds it
+                    tx.execute(
+                        "UPDATE cases SET tier = ?2, status = ?3, agent = COALESCE(?4, agent), level = COALESCE(?5, level),
+                         assigned_day = COALESCE(?6, assigned_day), assigned_run = COALESCE(?7, assigned_run), next_day = NULL
+                         WHERE id = ?1",
+                        params![id, h.tier, status, agent, level, assigned_day, assigned_run],
+                    )?;
+                    id
+                }
+                None => {
+                    tx.execute(
+                        "INSERT INTO cases (case_key, tier, status, agent, level, first_day, assigned_day, assigned_run, run_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                        params![h.case_key, h.tier, status, agent, level, self.today, assigned_day, assigned_run, self.run_id],
+                    )?;
+                    tx.last_insert_rowid()
+                }
+            };
+            for (key, r) in &h.fresh {
+                tx.execute(
+                    "INSERT OR IGNORE INTO reviews (review_key, case_id, order_id, text_hash, buyer, rating, created_at, item, text, follow_up, run_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                    params![
+                        key,
+                        case_id,
+                        r.order_id,
+                        text_hash(&r.text),
+                        r.buyer,
+                        r.rating.key(),
+                        r.created_at,
+                        r.item,
+                        r.text,
+                        r.follow_up,
+                        self.run_id
+                    ],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Keep everything this run wrote.
+    pub fn commit(self) -> Result<()> {
+        self.conn
+            .execute_batch("COMMIT")
+            .with_context(|| format!("cannot save the ledger {}", self.path.display()))
+    }
+}
+
+/// A review's key in the ledger: its 128-bit identity as hex.
+pub fn review_key(r: &Review) -> String {
+    format!("{:032x}", r.identity())
+}
+
+fn text_hash(text: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+/// What an agent wrote in the 结果 column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Resolved,
+    Unresolved,
+    Unreached,
+}
+
+impl Outcome {
+    /// Read a result cell; `Ok(None)` for an empty cell (not called yet).
+    pub fn parse(s: &str) -> Result<Option<Outcome>, String> {
+        match s.trim() {
+            "" => Ok(None),
+            "已解决" | "已改评" | "解决" | "已处理" | "resolved" => Ok(Some(Outcome::Resolved)),
+            "未解决" | "没解决" | "unresolved" => Ok(Some(Outcome::Unresolved)),
+            "未接通" | "没接" | "无人接听" | "关机" | "unreached" => Ok(Some(Outcome::Unreached)),
+            other => Err(format!(
+                "result `{other}` is not one of 已解决, 已改评, 未解决, 未接通 (leave it empty if not called yet)"
+            )),
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Outcome::Resolved => "resolved",
+            Outcome::Unresolved => "unresolved",
+            Outcome::Unreached => "unreached",
+        }
+    }
+}
+
+/// One result read from a call list.
+#[derive(Debug, Clone)]
+pub struct Reported {
+    pub source: String,
+    pub order_id: String,
+    pub outcome: Outcome,
+}
+
+/// What `record` did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    pub applied: usize,
+    pub already: usize,
+    pub resolved: usize,
+    pub escalated: usize,
+    pub retry: usize,
+}
+
+/// Apply reported results in one transaction: every error is collected and,
+/// if there is any, nothing is applied.
+pub fn record_outcomes(
+    path: &Path,
+    today: &str,
+    reports: &[Reported],
+    rules: FollowUp,
+    full_levels: &[String],
+) -> Result<Recorded> {
+    if !path.exists() {
+        bail!(
+            "{}: no ledger here yet (it is made by the first triage run)",
+            path.display()
+        );
+    }
+    let mut conn = connect(path)?;
+    migrate(&conn, path)?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| busy_message(path, e))?;
+    let mut problems = Vec::new();
+    let mut done = Recorded::default();
+    for rep in reports {
+        let case: Option<HandedRow> = tx
+            .query_row(
+                "SELECT c.id, c.status, c.agent, c.level, c.assigned_run, c.unreached_since
+                 FROM reviews r JOIN cases c ON c.id = r.case_id WHERE r.order_id = ?1 ORDER BY c.id DESC LIMIT 1",
+                params![rep.order_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            )
+            .optional()?;
+        let Some((case_id, _status, agent, level, assigned_run, since)) = case else {
+            problems.push(format!("{}: order {} is not in the ledger", rep.source, rep.order_id));
+            continue;
+        };
+        let Some(run) = assigned_run else {
+            problems.push(format!("{}: order {} was never handed out", rep.source, rep.order_id));
+            continue;
+        };
+        let before: Option<String> = tx
+            .query_row(
+                "SELECT result FROM outcomes WHERE case_id = ?1 AND assigned_run = ?2",
+                params![case_id, run],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match before {
+            Some(r) if r == rep.outcome.key() => {
+                done.already += 1;
+                continue;
+            }
+            Some(r) => {
+                problems.push(format!(
+                    "{}: order {} was already recorded as {r} for this call",
+                    rep.source, rep.order_id
+                ));
+                continue;
+            }
+            None => {}
+        }
+        tx.execute(
+            "INSERT INTO outcomes (case_id, assigned_run, result, agent, day, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![case_id, run, rep.outcome.key(), agent, today, rep.source],
+        )?;
+        done.applied += 1;
+        let senior = level.as_ref().is_some_and(|l| full_levels.contains(l));
+        match rep.outcome {
+            Outcome::Resolved => {
+                tx.execute("UPDATE cases SET status = 'resolved' WHERE id = ?1", params![case_id])?;
+                done.resolved += 1;
+            }
+            Outcome::Unresolved if !senior => {
+                tx.execute(
+                    "UPDATE cases SET status = 'escalate', escalations = escalations + 1 WHERE id = ?1",
+                    params![case_id],
+                )?;
+                done.escalated += 1;
+            }
+            Outcome::Unresolved | Outcome::Unreached => {
+                let next = add_days(today, rules.retry_after_days);
+                let since = if rep.outcome == Outcome::Unreached {
+                    since.unwrap_or_else(|| today.to_string())
+                } else {
+                    since.unwrap_or_default()
+                };
+                tx.execute(
+                    "UPDATE cases SET status = 'retry', next_day = ?2, unreached_since = NULLIF(?3, '') WHERE id = ?1",
+                    params![case_id, next, since],
+                )?;
+                done.retry += 1;
+            }
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "nothing recorded; fix these and run again:\n  {}",
+            problems.join("\n  ")
+        );
+    }
+    tx.commit()?;
+    Ok(done)
+}
+
+/// Where every case stands, for `triage status`.
+#[derive(Debug, Default, Clone, serde::Serialize, PartialEq, Eq)]
+pub struct Status {
+    pub today: String,
+    /// Open cases per agent and tier.
+    pub open: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>,
+    pub open_total: usize,
+    pub backlog: usize,
+    pub escalations: usize,
+    pub retry: usize,
+    pub resolved_today: usize,
+    pub resolved_week: usize,
+    /// The open case handed out longest ago: (agent, assigned day, case key).
+    pub oldest_open: Option<(String, String, String)>,
+}
+
+/// Read where every case stands.
+pub fn status(path: &Path, today: &str) -> Result<Status> {
+    if !path.exists() {
+        bail!(
+            "{}: no ledger here yet (it is made by the first triage run)",
+            path.display()
+        );
+    }
+    let conn = connect(path)?;
+    migrate(&conn, path)?;
+    let mut s = Status {
+        today: today.to_string(),
+        ..Status::default()
+    };
+    let mut stmt =
+        conn.prepare("SELECT agent, tier, COUNT(*) FROM cases WHERE status = 'open' GROUP BY agent, tier")?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+    })?;
+    for row in rows {
+        let (agent, tier, n) = row?;
+        *s.open.entry(agent).or_default().entry(tier).or_default() += n as usize;
+        s.open_total += n as usize;
+    }
+    let count = |sql: &str| -> Result<usize> { Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))? as usize) };
+    s.backlog = count("SELECT COUNT(*) FROM cases WHERE status = 'backlog'")?;
+    s.escalations = count("SELECT COUNT(*) FROM cases WHERE status = 'escalate'")?;
+    s.retry = count("SELECT COUNT(*) FROM cases WHERE status = 'retry'")?;
+    let week_start = add_days(today, -6);
+    s.resolved_today = conn.query_row(
+        "SELECT COUNT(*) FROM outcomes WHERE result = 'resolved' AND day = ?1",
+        params![today],
+        |r| r.get::<_, i64>(0),
+    )? as usize;
+    s.resolved_week = conn.query_row(
+        "SELECT COUNT(*) FROM outcomes WHERE result = 'resolved' AND day >= ?1 AND day <= ?2",
+        params![week_start, today],
+        |r| r.get::<_, i64>(0),
+    )? as usize;
+    s.oldest_open = conn
+        .query_row(
+            "SELECT agent, assigned_day, case_key FROM cases WHERE status = 'open' ORDER BY assigned_day, id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    Ok(s)
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date (proleptic Gregorian).
+fn day_number(date: &str) -> Option<i64> {
+    let mut it = date.get(..10)?.split('-');
+    let (y, m, d): (i64, i64, i64) = (
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+        it.next()?.parse().ok()?,
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+/// The `YYYY-MM-DD` date of a day number.
+fn date_of(z: i64) -> String {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// `date` plus `days`.
+pub fn add_days(date: &str, days: i64) -> String {
+    day_number(date).map_or_else(|| date.to_string(), |n| date_of(n + days))
+}
+
+/// Whole days from `a` to `b`.
+pub fn days_between(a: &str, b: &str) -> i64 {
+    match (day_number(a), day_number(b)) {
+        (Some(x), Some(y)) => y - x,
+        _ => 0,
+    }
+}
+
+/// Today's date in UTC+8 (China Standard Time), as `YYYY-MM-DD`.
+pub fn today_china() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    date_of((secs + 8 * 3600).div_euclid(86_400))
+}
+
+/// Check a `--today` value.
+pub fn valid_date(s: &str) -> bool {
+    s.len() == 10 && day_number(s).is_some_and(|n| date_of(n) == s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_arithmetic() {
+        assert_eq!(add_days("2026-11-30", 1), "2026-12-01");
+        assert_eq!(add_days("2024-02-28", 1), "2024-02-29");
+        assert_eq!(add_days("2026-01-01", -1), "2025-12-31");
+        assert_eq!(days_between("2026-11-20", "2026-11-24"), 4);
+        assert!(valid_date("2026-11-24"));
+        assert!(!valid_date("2026-02-30"));
+        assert!(!valid_date("24/11/2026"));
+    }
+
+    #[test]
+    fn results_as_agents_write_them() {
+        assert_eq!(Outcome::parse(" 已改评 "), Ok(Some(Outcome::Resolved)));
+        assert_eq!(Outcome::parse("未接通"), Ok(Some(Outcome::Unreached)));
+        assert_eq!(Outcome::parse(""), Ok(None));
+        assert!(Outcome::parse("打了").is_err());
+    }
+}

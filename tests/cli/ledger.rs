@@ -1,0 +1,260 @@
+//! Day after day: cron runs on overlapping exports, with results recorded in
+//! between, checked as a lead with a shared sheet would check them.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::time::Duration;
+
+use crate::util::{taobao_export, Workdir};
+
+const ROSTER: &str = "name,level,capacity\n新人甲,junior,2\n老王,senior,3\n";
+
+fn r(order: &str, buyer: &str, text: &str, time: &str) -> [String; 6] {
+    [
+        order.into(),
+        buyer.into(),
+        "宝贝".into(),
+        "差评".into(),
+        text.into(),
+        time.into(),
+    ]
+}
+
+fn export(rows: &[[String; 6]]) -> String {
+    let refs: Vec<[&str; 6]> = rows
+        .iter()
+        .map(|r| [&*r[0], &*r[1], &*r[2], &*r[3], &*r[4], &*r[5]])
+        .collect();
+    taobao_export(&refs)
+}
+
+fn day1() -> Vec<[String; 6]> {
+    vec![
+        r("1001", "小王", "快递太慢了，一个星期才到", "2026-11-23 10:00"),
+        r("1002", "小李", "物流慢死了，催了好几次", "2026-11-23 11:00"),
+        r("1003", "小赵", "快递员不送上门，让我自己去驿站拿", "2026-11-20 09:00"),
+        r("1004", "小钱", "质量太差了，洗一次就起球", "2026-11-23 12:00"),
+        r("1005", "小孙", "做工粗糙，线头到处都是", "2026-11-23 13:00"),
+        r("1006", "小周", "尺码偏大，穿着不合适", "2026-11-23 14:00"),
+    ]
+}
+
+/// Who has which order, from the call lists: order -> (agent, 跟进, 方式).
+fn lists(wd: &Workdir) -> BTreeMap<String, (String, String, String)> {
+    let mut out = BTreeMap::new();
+    for agent in ["新人甲", "老王"] {
+        for row in wd.csv_rows(&format!("triage-out/calls/{agent}.csv")) {
+            let order = row["订单编号"].trim_start_matches('\'').to_string();
+            out.insert(order, (agent.to_string(), row["跟进"].clone(), row["方式"].clone()));
+        }
+    }
+    out
+}
+
+/// Write results into an agent's list, as the agent would in Excel.
+fn fill(wd: &Workdir, agent: &str, results: &[(&str, &str)]) {
+    let path = format!("triage-out/calls/{agent}.csv");
+    let raw = wd.read(&path);
+    let body = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&raw);
+    let mut rdr = csv::Reader::from_reader(body);
+    let headers = rdr.headers().unwrap().clone();
+    let (oi, ri) = (
+        headers.iter().position(|h| h == "订单编号").unwrap(),
+        headers.iter().position(|h| h == "结果").unwrap(),
+    );
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        w.write_record(&headers).unwrap();
+        for rec in rdr.records() {
+            let rec = rec.unwrap();
+            let order = rec[oi].to_string();
+            let mut fields: Vec<String> = rec.iter().map(String::from).collect();
+            if let Some((_, res)) = results.iter().find(|(o, _)| order.contains(o)) {
+                fields[ri] = res.to_string();
+            }
+            w.write_record(&fields).unwrap();
+        }
+    }
+    wd.write(&path, out);
+}
+
+fn run_day(wd: &Workdir, file: &str, today: &str) -> serde_json::Value {
+    wd.run(&[file, "--agents", "agents.csv", "--today", today, "--format", "json"])
+        .expect_code(0);
+    wd.json("triage-out/summary.json")
+}
+
+#[test]
+fn three_days_of_overlapping_exports() {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+
+    // Day 1: quality first to the senior; the oldest courier case waits.
+    wd.write("d1.csv", export(&day1()));
+    let s = run_day(&wd, "d1.csv", "2026-11-24");
+    assert_eq!(s["assigned"], 5);
+    assert_eq!(s["backlog"], 1);
+    let l1 = lists(&wd);
+    assert_eq!(l1["1001"].0, "新人甲", "{l1:?}");
+    assert_eq!(l1["1004"].0, "老王");
+    assert!(!l1.contains_key("1003"), "the oldest courier case waits");
+
+    fill(&wd, "新人甲", &[("1001", "未解决"), ("1002", "未接通")]);
+    fill(&wd, "老王", &[("1004", "已解决"), ("1005", "未接通")]);
+    wd.run(&[
+        "record",
+        "triage-out/calls/新人甲.csv",
+        "triage-out/calls/老王.csv",
+        "--today",
+        "2026-11-24",
+    ])
+    .expect_code(0)
+    .expect_stdout_contains("recorded 4 results")
+    .expect_stdout_contains("1 resolved, 1 to a senior");
+    // applied exactly once
+    wd.run(&[
+        "record",
+        "triage-out/calls/新人甲.csv",
+        "triage-out/calls/老王.csv",
+        "--today",
+        "2026-11-24",
+    ])
+    .expect_code(0)
+    .expect_stdout_contains("recorded 0 results")
+    .expect_stdout_contains("4 were recorded before");
+    // a bad value names its line, and nothing is applied
+    fill(&wd, "老王", &[("1006", "打过了")]);
+    wd.run(&["record", "triage-out/calls/老王.csv", "--today", "2026-11-24"])
+        .expect_code(1)
+        .expect_stderr_contains("calls/老王.csv:")
+        .expect_stderr_contains("result `打过了` is not one of");
+
+    // Day 2: yesterday's export again, one more review from 小王, a new buyer.
+    let mut d2 = day1();
+    d2.push(r("1007", "小王", "又买了一单，快递还是慢", "2026-11-24 18:00"));
+    d2.push(r("1008", "小吴", "快递把箱子压扁了", "2026-11-24 19:00"));
+    wd.write("d2.csv", export(&d2));
+    let s = run_day(&wd, "d2.csv", "2026-11-25");
+    // 1004 resolved and 1006 still open: not handed out again
+    assert_eq!(s["already_assigned"], 2);
+    assert_eq!(
+        s["comebacks"], 4,
+        "backlog 1003, escalation 1001, retries 1002 and 1005"
+    );
+    let l2 = lists(&wd);
+    assert!(!l2.contains_key("1004") && !l2.contains_key("1006"), "{l2:?}");
+    // the new hire could not resolve 小王: a senior calls back, with his new order
+    assert_eq!(l2["1001"], ("老王".into(), "升级：新人未解决".into(), "电话".into()));
+    assert_eq!(l2["1007"].0, "老王", "one buyer, one agent");
+    // not reached yesterday: the same agent tries again, by message first
+    assert_eq!(l2["1002"], ("新人甲".into(), "未接通：先发消息".into(), "消息".into()));
+    assert_eq!(l2["1005"].0, "老王");
+    // yesterday's backlog comes first today
+    assert_eq!(l2["1003"].1, "昨日积压");
+    assert!(l2.contains_key("1003"));
+    // a cron run keeps yesterday's lists instead of deleting them
+    assert!(wd
+        .join("triage-out/archive/calls-replaced-2026-11-25/新人甲.csv")
+        .exists());
+
+    fill(&wd, "老王", &[("1001", "已改评"), ("1005", "已解决")]);
+    wd.run(&["record", "triage-out/calls/老王.csv", "--today", "2026-11-25"])
+        .expect_code(0);
+
+    // Day 3: resolved cases never come back.
+    let mut d3 = d2.clone();
+    d3.push(r("1009", "小郑", "物流太慢", "2026-11-25 20:00"));
+    wd.write("d3.csv", export(&d3));
+    run_day(&wd, "d3.csv", "2026-11-26");
+    let l3 = lists(&wd);
+    for done in ["1001", "1004", "1005", "1007"] {
+        assert!(!l3.contains_key(done), "{done} came back: {l3:?}");
+    }
+    assert!(l3.contains_key("1009"));
+
+    let st = wd.run(&["status", "--today", "2026-11-26", "--format", "json"]);
+    st.expect_code(0);
+    let st: serde_json::Value = serde_json::from_str(&st.stdout()).unwrap();
+    assert_eq!(st["resolved_week"], 3);
+    assert_eq!(st["resolved_today"], 0);
+    assert!(st["open_total"].as_u64().unwrap() >= 1);
+    wd.run(&["status", "--today", "2026-11-26"])
+        .expect_code(0)
+        .expect_stdout_contains("oldest open case:");
+}
+
+#[test]
+fn a_second_run_waits_for_the_first() {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    wd.write("d1.csv", export(&day1()));
+    run_day(&wd, "d1.csv", "2026-11-24");
+    // another run holds the ledger for a moment
+    let conn = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(1500));
+        conn.execute_batch("COMMIT").unwrap();
+    });
+    let start = std::time::Instant::now();
+    run_day(&wd, "d1.csv", "2026-11-25");
+    assert!(start.elapsed() >= Duration::from_millis(1400), "did not wait");
+    release.join().unwrap();
+}
+
+#[test]
+fn a_ledger_held_too_long_stops_the_run_with_a_clear_message() {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    wd.write("d1.csv", export(&day1()));
+    run_day(&wd, "d1.csv", "2026-11-24");
+    let conn = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
+    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    wd.run(&["d1.csv", "--agents", "agents.csv", "--today", "2026-11-25"])
+        .expect_code(1)
+        .expect_stderr_contains("is in use by another triage run (waited 10 s)");
+    conn.execute_batch("ROLLBACK").unwrap();
+}
+
+#[test]
+fn a_run_killed_midway_leaves_the_ledger_as_it_was() {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    wd.write("d1.csv", export(&day1()));
+    run_day(&wd, "d1.csv", "2026-11-24");
+    let counts = |wd: &Workdir| -> Vec<i64> {
+        let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
+        ["runs", "cases", "reviews", "outcomes"]
+            .iter()
+            .map(|t| {
+                c.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
+                    .unwrap()
+            })
+            .collect()
+    };
+    let before = counts(&wd);
+    // a big export, so the run is still going when it is killed
+    let mut big = day1();
+    for i in 0..40_000 {
+        big.push(r(
+            &format!("9{i:07}"),
+            &format!("买家{i}"),
+            "快递太慢了，等了好几天才到，外包装也破了",
+            "2026-11-24 08:00",
+        ));
+    }
+    wd.write("big.csv", export(&big));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_triage"))
+        .args(["big.csv", "--agents", "agents.csv", "--today", "2026-11-25", "-q"])
+        .current_dir(wd.path())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the run finished before it could be killed");
+    assert_eq!(counts(&wd), before);
+    wd.run(&["status", "--today", "2026-11-25"]).expect_code(0);
+}
