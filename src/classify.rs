@@ -271,8 +271,8 @@ impl Classifier {
             if chars == 1 && !ends_token(tokens, s, e) {
                 continue;
             }
-            // a short phrase must not cut a word (个小 in 半个小时)
-            if chars == 2 && !on_token_bounds(tokens, s, e) {
+            // a short phrase must not cut a word at both ends (个小 in 半个小时)
+            if chars == 2 && !on_token_bound(tokens, s, e) {
                 continue;
             }
             let cue = self.phrase_cue[m.pattern().as_usize()];
@@ -616,9 +616,9 @@ fn is_only_generic(rest: usize) -> bool {
     rest <= 8
 }
 
-/// True when `s..e` starts at a token's start and ends at a token's end.
-fn on_token_bounds(tokens: &[Token], s: usize, e: usize) -> bool {
-    tokens.iter().any(|t| t.start == s) && tokens.iter().any(|t| t.end == e)
+/// True when `s..e` starts at a token's start or ends at a token's end.
+fn on_token_bound(tokens: &[Token], s: usize, e: usize) -> bool {
+    tokens.iter().any(|t| t.start == s || t.end == e)
 }
 
 /// Index of the token that holds byte `pos`.
