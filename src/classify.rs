@@ -317,6 +317,10 @@ impl Classifier {
                     continue;
                 }
             }
+            // 好不好, 行不行: a question, not an opinion
+            if is_a_not_a(norm, s) {
+                continue;
+            }
             let Some(tok) = token_at(tokens, s) else { continue };
             occ.push((w, tok, s, e));
         }
@@ -596,6 +600,18 @@ impl Classifier {
 /// does not hold 差).
 fn ends_token(tokens: &[Token], s: usize, e: usize) -> bool {
     tokens.iter().any(|t| t.end == e && t.start <= s)
+}
+
+/// True when the word at `s` starts with 不 between the same character
+/// twice (好不好, 行不行).
+fn is_a_not_a(norm: &str, s: usize) -> bool {
+    let rest = &norm[s..];
+    if !rest.starts_with('不') {
+        return false;
+    }
+    let before = norm[..s].chars().next_back();
+    let after = rest.chars().nth(1);
+    before.is_some() && before == after
 }
 
 /// Letters and digits of the text outside the complaint and praise words.
