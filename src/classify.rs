@@ -250,7 +250,7 @@ impl Classifier {
         let tokens = self.seg.tokens(&norm);
         let clauses = text::clauses(&norm);
         let mut hits = self.match_cues(&norm, &tokens, &clauses);
-        self.apply_scopes(&norm, &clauses, &mut hits);
+        self.apply_scopes(&norm, &tokens, &clauses, &mut hits);
         let turned = self.has_standing_turn(&norm, &hits);
         let (verdict, learned_tokens) = self.decide(&hits, &tokens, stars, turned);
         Analysis {
@@ -360,7 +360,7 @@ impl Classifier {
         hits
     }
 
-    fn apply_scopes(&self, norm: &str, clauses: &[(usize, usize)], hits: &mut [Hit]) {
+    fn apply_scopes(&self, norm: &str, tokens: &[Token], clauses: &[(usize, usize)], hits: &mut [Hit]) {
         let is_pair = |h: &Hit| matches!(self.rules.cues[h.cue].pattern, Pattern::Pair { .. });
         // Inside a longer phrase.
         for i in 0..hits.len() {
@@ -389,12 +389,33 @@ impl Classifier {
                 .find(|&&(s, e)| h.anchor >= s && h.anchor < e)
                 .map_or(norm.len(), |c| c.1);
             let negator = self
-                .negated_by(&norm[cs..h.anchor])
-                .or_else(|| self.negated_by(&norm[cs.min(h.word_anchor)..h.word_anchor]));
+                .negated_by(norm, cs, h.anchor, tokens)
+                .or_else(|| self.negated_by(norm, cs.min(h.word_anchor), h.word_anchor, tokens));
             if let Some(neg) = negator {
                 h.state = HitState::Negated(neg);
             } else if let Some(neg) = self.negated_after(&norm[h.end.min(ce)..ce]) {
                 h.state = HitState::Negated(neg);
+            }
+        }
+        // A negation carries over a conjunction: 没有缩水和掉色.
+        for j in 0..hits.len() {
+            if hits[j].state != HitState::Active {
+                continue;
+            }
+            let carried = hits[..j]
+                .iter()
+                .chain(hits[j + 1..].iter())
+                .find_map(|h| match &h.state {
+                    HitState::Negated(n) if h.end <= hits[j].start => {
+                        let between = &norm[h.end..hits[j].start];
+                        ["和", "或", "或者", "与", "及", "跟", "、", "也"]
+                            .contains(&between)
+                            .then(|| n.clone())
+                    }
+                    _ => None,
+                });
+            if let Some(n) = carried {
+                hits[j].state = HitState::Negated(n);
             }
         }
         // Vetoes.
@@ -472,14 +493,19 @@ impl Classifier {
     }
 
     /// The negator that ends `before` once filler words are stripped.
-    fn negated_by(&self, before: &str) -> Option<String> {
-        let mut rest = before;
+    /// The negator must begin a word: 别 in 特别 or 不 in 差不多 negates nothing.
+    fn negated_by(&self, norm: &str, from: usize, to: usize, tokens: &[Token]) -> Option<String> {
+        let mut rest = &norm[from..to];
         loop {
             if let Some(n) = self
                 .rules
                 .negators
                 .iter()
                 .filter(|n| rest.ends_with(n.as_str()))
+                .filter(|n| {
+                    let start = from + rest.len() - n.len();
+                    tokens.iter().any(|t| t.start == start)
+                })
                 .max_by_key(|n| n.len())
             {
                 return Some(n.clone());
@@ -542,6 +568,24 @@ impl Classifier {
             ev
         };
         if let Some(&top) = causes.first() {
+            // Only courier found, and a new hire would call: when the weights
+            // clearly say the shop or the goods are at fault, a senior calls.
+            if top == Tier::Courier {
+                if let Some(model) = &self.model {
+                    let words: Vec<&str> = tokens.iter().map(|t| t.word).collect();
+                    if let Some((senior, note)) = model.second_opinion(&words, Tier::Courier) {
+                        let mut causes = causes;
+                        causes.insert(0, senior);
+                        let verdict = Verdict {
+                            tier: senior,
+                            causes,
+                            evidence: evidence_of(&|k| matches!(k, CueKind::Cause(_))),
+                            learned: Some(note),
+                        };
+                        return (verdict, Vec::new());
+                    }
+                }
+            }
             let verdict = Verdict {
                 tier: top,
                 causes,

@@ -39,6 +39,8 @@ pub struct Params {
     pub cause_margin: f64,
     /// new_buyer needs the polarity log-odds at or below minus this.
     pub praise_margin: f64,
+    /// A courier finding goes to a senior tier when the weights prefer it by this much.
+    pub override_margin: f64,
 }
 
 impl Default for Params {
@@ -46,6 +48,7 @@ impl Default for Params {
         Params {
             cause_margin: 1.0,
             praise_margin: 1.0,
+            override_margin: 4.0,
         }
     }
 }
@@ -110,6 +113,7 @@ impl Model {
                 match w.token.as_str() {
                     "cause_margin" => m.params.cause_margin = w.weight,
                     "praise_margin" => m.params.praise_margin = w.weight,
+                    "override_margin" => m.params.override_margin = w.weight,
                     _ => {}
                 }
             } else if w.class == COMPLAINT {
@@ -149,6 +153,23 @@ impl Model {
             }
         }
         s
+    }
+
+    /// A senior tier (service or quality) the weights prefer over `found` by
+    /// at least `override_margin`, with a note for the evidence column.
+    pub fn second_opinion(&self, words: &[&str], found: Tier) -> Option<(Tier, String)> {
+        let feats = features(words);
+        let scores = self.tier_scores(&feats);
+        let fi = LEARNED_TIERS.iter().position(|&t| t == found)?;
+        [Tier::Service, Tier::Quality]
+            .iter()
+            .filter_map(|&t| {
+                let i = LEARNED_TIERS.iter().position(|&x| x == t)?;
+                let m = scores[i] - scores[fi];
+                (m >= self.params.override_margin).then_some((t, m))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(t, m)| (t, format!("learned={} over {} by {m:.1}", t.key(), found.key())))
     }
 
     /// Decide a review the hand rules found no cause in.
@@ -256,6 +277,7 @@ pub fn train(
     }
     out.push(weight("cause_margin", PARAM, params.cause_margin));
     out.push(weight("praise_margin", PARAM, params.praise_margin));
+    out.push(weight("override_margin", PARAM, params.override_margin));
     out.retain(|w| w.class == PARAM || w.token == BIAS || w.weight.abs() >= 0.05);
     out.sort_by(|a, b| a.class.cmp(&b.class).then(a.token.cmp(&b.token)));
     out
@@ -403,6 +425,7 @@ mod tests {
             Params {
                 cause_margin: 0.5,
                 praise_margin: 0.5,
+                override_margin: 2.0,
             },
         );
         let mut sorted = w.clone();
