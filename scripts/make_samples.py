@@ -190,6 +190,20 @@ def main():
         w = csv.writer(f)
         w.writerow(["订单编号", "买家昵称", "宝贝名称", "评价等级", "评价内容", "评价时间"])
         w.writerows(out)
+    # a lead's own labels: every written review with the tier it was written for
+    with open(root / "labelled.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["text", "tier"])
+        for tier, texts in [
+            ("new_buyer", NEW_BUYER + GOOD),
+            ("courier", COURIER),
+            ("service", SERVICE),
+            ("quality", QUALITY),
+            ("fraud", FRAUD),
+            ("unclassified", UNCLASSIFIED),
+        ]:
+            for t in texts:
+                w.writerow([t, tier])
     with open(root / "agents.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["name", "level", "capacity", "available"])

@@ -61,3 +61,68 @@ fn default_rules_hold_their_figures_on_dev() {
         assert!(f(tier) >= floor, "{tier} F1 {} < {floor}\n{report}", f(tier));
     }
 }
+
+/// A lead's retrain: label reviews, learn, check, use — with no shared data.
+#[test]
+fn learn_then_eval_then_run_with_the_lead_s_own_labels() {
+    let wd = Workdir::new();
+    let mut labelled = String::from("text,tier\n");
+    for i in 0..8 {
+        labelled.push_str(&format!("打开盒子看见一只蟑螂{i},service\n"));
+        labelled.push_str(&format!("挺好的谢谢{i},new_buyer\n"));
+        labelled.push_str(&format!("穿了一天裤子就破了{i},quality\n"));
+    }
+    wd.write("mine.csv", labelled);
+    let repo_labels = crate::util::repo().join("samples/labelled.csv");
+    wd.run(&[
+        "learn",
+        "--tiers",
+        "mine.csv",
+        "--tiers",
+        repo_labels.to_str().unwrap(),
+        "--rules",
+        "r",
+        "--min-count",
+        "1",
+    ])
+    .expect_code(0)
+    .expect_stdout_contains("wrote ");
+    let weights = String::from_utf8(wd.read("r/weights.tsv")).unwrap();
+    let rows: Vec<(&str, &str)> = weights
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), 3, "token, class, weight: {l}");
+            (f[1], f[0])
+        })
+        .collect();
+    let mut sorted = rows.clone();
+    sorted.sort();
+    assert_eq!(rows, sorted, "weights are sorted so a retrain diffs cleanly");
+    wd.run(&["rules", "check", "r"]).expect_code(0);
+    // what the lead taught: a cockroach in the box is the shop's doing
+    wd.run(&["explain", "盒子里竟然有蟑螂", "--rules", "r"])
+        .expect_code(0)
+        .expect_stdout_contains("tier:       3 service 服务");
+    wd.run(&["eval", "mine.csv", "--rules", "r"])
+        .expect_code(0)
+        .expect_stdout_contains("accuracy");
+    let samples = crate::util::repo().join("samples/reviews.csv");
+    wd.run(&[samples.to_str().unwrap(), "--rules", "r"]).expect_code(0);
+    // learning again from the same labels writes the same file
+    let before = wd.read("r/weights.tsv");
+    wd.run(&[
+        "learn",
+        "--tiers",
+        "mine.csv",
+        "--tiers",
+        repo_labels.to_str().unwrap(),
+        "--rules",
+        "r",
+        "--min-count",
+        "1",
+    ])
+    .expect_code(0);
+    assert_eq!(wd.read("r/weights.tsv"), before);
+}
