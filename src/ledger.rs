@@ -216,12 +216,21 @@ impl Ledger {
         })
     }
 
+    /// True when no earlier run recorded anything (lookups can be skipped).
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM reviews)", [], |r| r.get(0))?)
+    }
+
     /// What the ledger knows of a review, by its key.
     pub fn known(&self, review_key: &str) -> Result<Option<Known>> {
         Ok(self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT c.id, c.status, c.agent FROM reviews r JOIN cases c ON c.id = r.case_id WHERE r.review_key = ?1",
+            )?
+            .query_row(
                 params![review_key],
                 |r| {
                     Ok(Known {
@@ -336,19 +345,20 @@ impl Ledger {
                     id
                 }
                 None => {
-                    tx.execute(
+                    tx.prepare_cached(
                         "INSERT INTO cases (case_key, tier, status, agent, level, first_day, assigned_day, assigned_run, run_id)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                        params![h.case_key, h.tier, status, agent, level, self.today, assigned_day, assigned_run, self.run_id],
-                    )?;
+                    )?
+                    .execute(params![h.case_key, h.tier, status, agent, level, self.today, assigned_day, assigned_run, self.run_id])?;
                     tx.last_insert_rowid()
                 }
             };
             for (key, r) in &h.fresh {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT OR IGNORE INTO reviews (review_key, case_id, order_id, text_hash, buyer, rating, created_at, item, text, follow_up, run_id)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                    params![
+                )?
+                .execute(params![
                         key,
                         case_id,
                         r.order_id,
@@ -360,8 +370,7 @@ impl Ledger {
                         r.text,
                         r.follow_up,
                         self.run_id
-                    ],
-                )?;
+                ])?;
             }
         }
         Ok(())

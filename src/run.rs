@@ -284,8 +284,8 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 let before = match memory.agents.get(&key) {
                     Some(a) => Some(a.clone()),
                     None => match &ledger {
-                        Some(l) => l.last_agent(&key)?,
-                        None => None,
+                        Some(l) if !memory.first_run => l.last_agent(&key)?,
+                        _ => None,
                     },
                 };
                 case.preferred = before.and_then(|name| agents.iter().position(|a| a.name == name));
@@ -461,6 +461,8 @@ struct Memory {
     already: usize,
     /// Case key -> the agent who had that case before.
     agents: HashMap<String, String>,
+    /// The ledger held nothing yet.
+    first_run: bool,
 }
 
 /// Mark today's reviews the ledger knows, and bring back the cases it holds
@@ -478,11 +480,15 @@ fn remember(l: &Ledger, cfg: &Config, rows: &mut Vec<Triaged>) -> Result<Memory>
         }
     }
     let mut present: HashSet<String> = HashSet::new();
+    let first_run = l.is_empty()?;
+    memory.first_run = first_run;
     for t in rows.iter_mut() {
         let key = crate::ledger::review_key(&t.review);
         if let Some(&c) = by_key.get(&key) {
             t.carry = Some(c);
             present.insert(key.clone());
+        } else if first_run {
+            // nothing to look up
         } else if let Some(known) = l.known(&key)? {
             t.handed_before = Some(known.agent.unwrap_or_default());
             memory.already += 1;
