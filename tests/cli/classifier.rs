@@ -74,19 +74,19 @@ fn learn_then_eval_then_run_with_the_lead_s_own_labels() {
     }
     wd.write("mine.csv", labelled);
     let repo_labels = crate::util::repo().join("samples/labelled.csv");
-    wd.run(&[
-        "learn",
-        "--tiers",
-        "mine.csv",
-        "--tiers",
-        repo_labels.to_str().unwrap(),
-        "--rules",
-        "r",
-        "--min-count",
-        "1",
-    ])
-    .expect_code(0)
-    .expect_stdout_contains("wrote ");
+    let learn = || {
+        let args = [
+            "learn",
+            "--tiers",
+            "mine.csv",
+            "--tiers",
+            repo_labels.to_str().unwrap(),
+            "--rules",
+            "r",
+        ];
+        wd.run(&[&args[..], &["--min-count", "1"]].concat())
+    };
+    learn().expect_code(0).expect_stdout_contains("wrote ");
     let weights = String::from_utf8(wd.read("r/weights.tsv")).unwrap();
     let rows: Vec<(&str, &str)> = weights
         .lines()
@@ -112,17 +112,6 @@ fn learn_then_eval_then_run_with_the_lead_s_own_labels() {
     wd.run(&[samples.to_str().unwrap(), "--rules", "r"]).expect_code(0);
     // learning again from the same labels writes the same file
     let before = wd.read("r/weights.tsv");
-    wd.run(&[
-        "learn",
-        "--tiers",
-        "mine.csv",
-        "--tiers",
-        repo_labels.to_str().unwrap(),
-        "--rules",
-        "r",
-        "--min-count",
-        "1",
-    ])
-    .expect_code(0);
+    learn().expect_code(0);
     assert_eq!(wd.read("r/weights.tsv"), before);
 }

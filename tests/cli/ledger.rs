@@ -184,15 +184,21 @@ fn three_days_of_overlapping_exports() {
         .expect_stdout_contains("oldest open case:");
 }
 
-#[test]
-fn a_second_run_waits_for_the_first() {
+/// A work folder after day 1, and another process's write lock on its ledger.
+fn locked_after_day1() -> (Workdir, rusqlite::Connection) {
     let wd = Workdir::new();
     wd.write("agents.csv", ROSTER);
     wd.write("d1.csv", export(&day1()));
     run_day(&wd, "d1.csv", "2026-11-24");
-    // another run holds the ledger for a moment
     let conn = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    (wd, conn)
+}
+
+#[test]
+fn a_second_run_waits_for_the_first() {
+    // another run holds the ledger for a moment
+    let (wd, conn) = locked_after_day1();
     let release = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(1500));
         conn.execute_batch("COMMIT").unwrap();
@@ -205,12 +211,7 @@ fn a_second_run_waits_for_the_first() {
 
 #[test]
 fn a_ledger_held_too_long_stops_the_run_with_a_clear_message() {
-    let wd = Workdir::new();
-    wd.write("agents.csv", ROSTER);
-    wd.write("d1.csv", export(&day1()));
-    run_day(&wd, "d1.csv", "2026-11-24");
-    let conn = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
-    conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let (wd, conn) = locked_after_day1();
     wd.run(&["d1.csv", "--agents", "agents.csv", "--today", "2026-11-25"])
         .expect_code(1)
         .expect_stderr_contains("is in use by another triage run (waited 10 s)");
