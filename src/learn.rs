@@ -6,7 +6,7 @@
 //! polarity-labelled corpus. Weights are plain numbers a person can read and
 //! diff; nothing here reads files or the network.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use rustc_hash::FxHashMap;
 
@@ -384,10 +384,6 @@ pub fn render(weights: &[Weight], provenance: &str) -> String {
         s.push('\n');
     }
     s.push_str("# Classes: tier keys (which cause), complaint (log-odds of a complaint), param (thresholds).\n");
-    let mut by_class: BTreeMap<&str, usize> = BTreeMap::new();
-    for w in weights {
-        *by_class.entry(w.class.as_str()).or_default() += 1;
-    }
     for w in weights {
         s.push_str(&format!("{}\t{}\t{}\n", w.token, w.class, w.weight));
     }

@@ -235,3 +235,16 @@ fn follow_ups_are_read_with_the_review() {
     assert_eq!(rows[0]["tier"], "quality");
     assert_eq!(rows[0]["follow_up"], "用了三天就坏了");
 }
+
+#[test]
+fn a_forced_encoding_is_used() {
+    let wd = Workdir::new();
+    let (gbk, _, _) = encoding_rs::GB18030.encode("评价内容,评价等级\n快递太慢了,差评\n");
+    wd.write("gbk.csv", gbk.as_ref());
+    wd.run(&["gbk.csv", "--encoding", "gbk"]).expect_code(0);
+    assert_eq!(wd.csv_rows("triage-out/triaged.csv")[0]["tier"], "courier");
+    // read as UTF-8, the same bytes are not valid: the header is not found
+    wd.run(&["gbk.csv", "--encoding", "utf-8"])
+        .expect_code(1)
+        .expect_stderr_contains("no review text column");
+}

@@ -216,3 +216,49 @@ fn exit_statuses_are_as_documented() {
         .expect_code(2)
         .expect_stderr_contains("courier.txt:1: a pair needs words on both sides of `+`");
 }
+
+#[test]
+fn the_same_complaint_from_three_buyers_is_marked_as_an_attack() {
+    let wd = Workdir::new();
+    let attack = "这家店卖假货骗钱，大家千万别上当，同款别家只要一半价";
+    let template = "质量非常好，与卖家描述的完全一致，非常满意，真的很喜欢";
+    wd.write(
+        "reviews.csv",
+        taobao_export(&[
+            ["1", "买家甲", "x", "差评", attack, "2026-11-20"],
+            ["2", "买家乙", "x", "差评", attack, "2026-11-20"],
+            ["3", "买家丙", "x", "差评", attack, "2026-11-21"],
+            ["4", "买家丁", "x", "中评", template, "2026-11-21"],
+            ["5", "买家戊", "x", "中评", template, "2026-11-21"],
+            ["6", "买家己", "x", "中评", template, "2026-11-21"],
+            [
+                "7",
+                "买家庚",
+                "x",
+                "差评",
+                "快递太慢了等了一个星期才到真的很生气",
+                "2026-11-21",
+            ],
+            [
+                "8",
+                "买家辛",
+                "x",
+                "差评",
+                "快递太慢了等了一个星期才到真的很生气",
+                "2026-11-21",
+            ],
+        ]),
+    );
+    wd.run(&["reviews.csv"]).expect_code(0);
+    let rows = wd.csv_rows("triage-out/triaged.csv");
+    let tiers: Vec<&str> = rows.iter().map(|r| r["tier"].as_str()).collect();
+    assert_eq!(tiers[..3], ["fraud", "fraud", "fraud"]);
+    assert!(
+        rows[0]["evidence"].contains("同一文字出自3个以上买家"),
+        "{}",
+        rows[0]["evidence"]
+    );
+    // a pasted praise template is not an attack, nor is one complaint from two buyers
+    assert_eq!(tiers[3..6], ["new_buyer", "new_buyer", "new_buyer"]);
+    assert_eq!(tiers[6..], ["courier", "courier"]);
+}
