@@ -95,6 +95,25 @@ pub fn features<'a>(words: &[&'a str]) -> Vec<&'a str> {
         .collect()
 }
 
+/// What the tier head sees: the words, and each pair of neighbouring words
+/// (`发货+慢` tells the shop's dispatch from `快递+慢`, the courier's road).
+pub fn tier_features(words: &[&str]) -> Vec<String> {
+    let kept: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
+        .collect();
+    let mut out: Vec<String> = features(&kept).into_iter().map(str::to_string).collect();
+    let mut seen: HashSet<String> = HashSet::new();
+    for pair in kept.windows(2) {
+        let b = format!("{}+{}", pair[0], pair[1]);
+        if seen.insert(b.clone()) {
+            out.push(b);
+        }
+    }
+    out
+}
+
 impl Model {
     /// Build from the weights of a rules folder; `None` when there are none.
     pub fn from_weights(weights: &[Weight]) -> Option<Model> {
@@ -158,7 +177,8 @@ impl Model {
     /// A senior tier (service or quality) the weights prefer over `found` by
     /// at least `override_margin`, with a note for the evidence column.
     pub fn second_opinion(&self, words: &[&str], found: Tier) -> Option<(Tier, String)> {
-        let feats = features(words);
+        let tf = tier_features(words);
+        let feats: Vec<&str> = tf.iter().map(String::as_str).collect();
         let scores = self.tier_scores(&feats);
         let fi = LEARNED_TIERS.iter().position(|&t| t == found)?;
         [Tier::Service, Tier::Quality]
@@ -187,7 +207,9 @@ impl Model {
         } = sig;
         let feats = features(words);
         let pol = self.complaint_score(&feats);
-        let scores = self.tier_scores(&feats);
+        let tf = tier_features(words);
+        let tier_feats: Vec<&str> = tf.iter().map(String::as_str).collect();
+        let scores = self.tier_scores(&tier_feats);
         let mut order: Vec<usize> = (0..5).collect();
         order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
         // best cause among the four non-new_buyer classes
@@ -293,13 +315,17 @@ fn fit_tiers(tiered: &[(Vec<String>, Tier)], min_count: usize) -> Vec<Weight> {
     const RATE: f64 = 0.2;
     const L2: f64 = 1e-4;
     let mut df: HashMap<&str, usize> = HashMap::new();
-    let docs: Vec<(Vec<&str>, usize)> = tiered
+    let owned: Vec<(Vec<String>, usize)> = tiered
         .iter()
         .filter_map(|(toks, tier)| {
             let i = LEARNED_TIERS.iter().position(|t| t == tier)?;
             let words: Vec<&str> = toks.iter().map(String::as_str).collect();
-            Some((features(&words), i))
+            Some((tier_features(&words), i))
         })
+        .collect();
+    let docs: Vec<(Vec<&str>, usize)> = owned
+        .iter()
+        .map(|(f, i)| (f.iter().map(String::as_str).collect(), *i))
         .collect();
     if docs.is_empty() {
         return Vec::new();

@@ -67,10 +67,40 @@ fn default_rules_hold_their_figures_on_dev() {
 fn learn_then_eval_then_run_with_the_lead_s_own_labels() {
     let wd = Workdir::new();
     let mut labelled = String::from("text,tier\n");
-    for i in 0..8 {
-        labelled.push_str(&format!("打开盒子看见一只蟑螂{i},service\n"));
-        labelled.push_str(&format!("挺好的谢谢{i},new_buyer\n"));
-        labelled.push_str(&format!("穿了一天裤子就破了{i},quality\n"));
+    let service = [
+        "打开盒子看见一只蟑螂",
+        "箱子里爬出来蟑螂",
+        "包裹里有蟑螂太恶心了",
+        "收到货发现有蟑螂",
+        "蟑螂从盒子里爬出来",
+        "里面居然有只蟑螂",
+        "快递盒里有死蟑螂",
+        "拆开就有蟑螂",
+    ];
+    let new_buyer = [
+        "挺好的谢谢",
+        "东西不错",
+        "还可以吧",
+        "满意",
+        "好用",
+        "不错不错",
+        "还行",
+        "挺喜欢的",
+    ];
+    let quality = [
+        "穿了一天裤子就破了",
+        "裤子开线了",
+        "洗一次就起球",
+        "鞋底断了",
+        "杯子漏水",
+        "衣服掉色",
+        "拉链坏了",
+        "扣子掉了",
+    ];
+    for (texts, tier) in [(service, "service"), (new_buyer, "new_buyer"), (quality, "quality")] {
+        for t in texts {
+            labelled.push_str(&format!("{t},{tier}\n"));
+        }
     }
     wd.write("mine.csv", labelled);
     let repo_labels = crate::util::repo().join("samples/labelled.csv");
