@@ -161,6 +161,40 @@ impl Model {
         self.polarity_bias + feats.iter().filter_map(|f| self.polarity.get(*f)).sum::<f64>()
     }
 
+    /// Scores per learned tier over `tier_features(words)`, without building
+    /// them: one reused buffer for the word pairs (this runs for every review).
+    pub fn tier_scores_of(&self, words: &[&str]) -> [f64; 5] {
+        let kept: Vec<&str> = words
+            .iter()
+            .copied()
+            .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
+            .collect();
+        let mut s = self.tier_bias;
+        let mut add = |key: &str| {
+            if let Some(w) = self.tier.get(key) {
+                for i in 0..5 {
+                    s[i] += w[i];
+                }
+            }
+        };
+        for f in features(&kept) {
+            add(f);
+        }
+        let mut buf = String::new();
+        for (i, pair) in kept.windows(2).enumerate() {
+            // once each, as in training
+            if kept.windows(2).take(i).any(|p| p == pair) {
+                continue;
+            }
+            buf.clear();
+            buf.push_str(pair[0]);
+            buf.push('+');
+            buf.push_str(pair[1]);
+            add(&buf);
+        }
+        s
+    }
+
     /// Scores per learned tier.
     pub fn tier_scores(&self, feats: &[&str]) -> [f64; 5] {
         let mut s = self.tier_bias;
@@ -177,9 +211,7 @@ impl Model {
     /// A senior tier (service or quality) the weights prefer over `found` by
     /// at least `override_margin`, with a note for the evidence column.
     pub fn second_opinion(&self, words: &[&str], found: Tier) -> Option<(Tier, String)> {
-        let tf = tier_features(words);
-        let feats: Vec<&str> = tf.iter().map(String::as_str).collect();
-        let scores = self.tier_scores(&feats);
+        let scores = self.tier_scores_of(words);
         let fi = LEARNED_TIERS.iter().position(|&t| t == found)?;
         [Tier::Service, Tier::Quality]
             .iter()
@@ -207,9 +239,7 @@ impl Model {
         } = sig;
         let feats = features(words);
         let pol = self.complaint_score(&feats);
-        let tf = tier_features(words);
-        let tier_feats: Vec<&str> = tf.iter().map(String::as_str).collect();
-        let scores = self.tier_scores(&tier_feats);
+        let scores = self.tier_scores_of(words);
         let mut order: Vec<usize> = (0..5).collect();
         order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
         // best cause among the four non-new_buyer classes
