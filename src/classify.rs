@@ -241,20 +241,34 @@ impl Classifier {
 
     /// The tier, causes and evidence of one review.
     pub fn classify(&self, text: &str, stars: Option<Stars>) -> Verdict {
-        self.analyse(text, stars).verdict
+        self.steps(text, stars).2
     }
 
-    /// Like `classify`, keeping every step for `explain`.
-    pub fn analyse(&self, raw: &str, stars: Option<Stars>) -> Analysis {
+    /// Normalised text, hits and verdict of one review.
+    fn steps(&self, raw: &str, stars: Option<Stars>) -> (String, Vec<Hit>, Verdict) {
         let norm = text::normalise(raw);
         let tokens = self.seg.tokens(&norm);
         let clauses = text::clauses(&norm);
         let mut hits = self.match_cues(&norm, &tokens, &clauses);
         self.apply_scopes(&norm, &tokens, &clauses, &mut hits);
         let turned = self.has_standing_turn(&norm, &hits);
-        let (verdict, learned_tokens) = self.decide(&hits, &tokens, stars, turned);
+        let verdict = self.decide(&hits, &tokens, stars, turned);
+        (norm, hits, verdict)
+    }
+
+    /// Like `classify`, keeping every step for `explain`.
+    pub fn analyse(&self, raw: &str, stars: Option<Stars>) -> Analysis {
+        let (norm, hits, verdict) = self.steps(raw, stars);
+        let tokens: Vec<String> = self.seg.tokens(&norm).iter().map(|t| t.word.to_string()).collect();
+        let learned_tokens = match (&self.model, &verdict.learned) {
+            (Some(m), Some(_)) => {
+                let words: Vec<&str> = tokens.iter().map(String::as_str).collect();
+                m.pushers(&words, verdict.tier)
+            }
+            _ => Vec::new(),
+        };
         Analysis {
-            tokens: tokens.iter().map(|t| t.word.to_string()).collect(),
+            tokens,
             normalised: norm,
             hits,
             learned_tokens,
@@ -531,13 +545,7 @@ impl Classifier {
         !praised_after && !self.dismissers.find_iter(norm).any(|m| m.start() >= turn)
     }
 
-    fn decide(
-        &self,
-        hits: &[Hit],
-        tokens: &[Token],
-        stars: Option<Stars>,
-        turned: bool,
-    ) -> (Verdict, Vec<(String, f64)>) {
+    fn decide(&self, hits: &[Hit], tokens: &[Token], stars: Option<Stars>, turned: bool) -> Verdict {
         let active: Vec<&Hit> = hits.iter().filter(|h| h.state == HitState::Active).collect();
         let mut causes: Vec<Tier> = active
             .iter()
@@ -582,7 +590,7 @@ impl Classifier {
                             evidence: evidence_of(&|k| matches!(k, CueKind::Cause(_))),
                             learned: Some(note),
                         };
-                        return (verdict, Vec::new());
+                        return verdict;
                     }
                 }
             }
@@ -592,7 +600,7 @@ impl Classifier {
                 evidence: evidence_of(&|k| matches!(k, CueKind::Cause(_))),
                 learned: None,
             };
-            return (verdict, Vec::new());
+            return verdict;
         }
         // praise denied (不好吃) is displeasure too
         let complaint = active.iter().any(|h| h.kind == CueKind::Complaint)
@@ -617,7 +625,7 @@ impl Classifier {
                 evidence,
                 learned: None,
             };
-            return (verdict, Vec::new());
+            return verdict;
         };
         let words: Vec<&str> = tokens.iter().map(|t| t.word).collect();
         let call = model.decide(
@@ -630,13 +638,12 @@ impl Classifier {
             },
             stars,
         );
-        let verdict = Verdict {
+        Verdict {
             tier: call.tier,
             causes: vec![call.tier],
             evidence,
             learned: Some(call.note),
-        };
-        (verdict, call.pushed)
+        }
     }
 }
 

@@ -58,8 +58,6 @@ pub struct Call {
     pub tier: Tier,
     /// `learned=quality margin 2.3, complaint 1.7` for the evidence column.
     pub note: String,
-    /// The tokens that pushed the decision most, with their weight.
-    pub pushed: Vec<(String, f64)>,
 }
 
 /// What the hand rules saw in a review they found no cause in.
@@ -267,8 +265,15 @@ impl Model {
         } else {
             Tier::Unclassified
         };
+        let note = format!("learned={} margin {:.1}, complaint {:+.1}", tier.key(), margin, pol);
+        Call { tier, note }
+    }
+
+    /// The words that pushed most toward `tier`, with their weight over the
+    /// mean of the classes (for `explain`; not on the per-review path).
+    pub fn pushers(&self, words: &[&str], tier: Tier) -> Vec<(String, f64)> {
         let ti = LEARNED_TIERS.iter().position(|&t| t == tier).unwrap_or(4);
-        let mut pushed: Vec<(String, f64)> = feats
+        let mut pushed: Vec<(String, f64)> = features(words)
             .iter()
             .filter_map(|f| {
                 let w = self.tier.get(*f)?;
@@ -279,8 +284,7 @@ impl Model {
             .collect();
         pushed.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         pushed.truncate(5);
-        let note = format!("learned={} margin {:.1}, complaint {:+.1}", tier.key(), margin, pol);
-        Call { tier, note, pushed }
+        pushed
     }
 }
 
