@@ -372,7 +372,7 @@ pub fn assign(cases: Vec<Case>, agents: &[Agent]) -> Assignment {
 mod tests {
     use super::*;
 
-    fn agent(name: &str, senior: bool, capacity: usize) -> Agent {
+    pub(super) fn agent(name: &str, senior: bool, capacity: usize) -> Agent {
         Agent {
             name: name.into(),
             level: if senior { "senior" } else { "junior" }.into(),
@@ -487,15 +487,8 @@ mod properties {
                 .into_iter()
                 .enumerate()
                 .map(|(i, (senior, capacity, available))| Agent {
-                    name: format!("a{i}"),
-                    level: if senior { "senior" } else { "junior" }.into(),
-                    tiers: if senior {
-                        Tier::ALL.to_vec()
-                    } else {
-                        vec![Tier::NewBuyer, Tier::Courier]
-                    },
-                    capacity,
                     available: available || i == 0,
+                    ..super::tests::agent(&format!("a{i}"), senior, capacity)
                 })
                 .collect()
         })

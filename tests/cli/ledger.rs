@@ -102,27 +102,19 @@ fn three_days_of_overlapping_exports() {
 
     fill(&wd, "新人甲", &[("1001", "未解决"), ("1002", "未接通")]);
     fill(&wd, "老王", &[("1004", "已解决"), ("1005", "未接通")]);
-    wd.run(&[
-        "record",
-        "triage-out/calls/新人甲.csv",
-        "triage-out/calls/老王.csv",
-        "--today",
-        "2026-11-24",
-    ])
-    .expect_code(0)
-    .expect_stdout_contains("recorded 4 results")
-    .expect_stdout_contains("1 resolved, 1 to a senior");
+    let record_day1 = || {
+        let lists = ["triage-out/calls/新人甲.csv", "triage-out/calls/老王.csv"];
+        wd.run(&["record", lists[0], lists[1], "--today", "2026-11-24"])
+    };
+    record_day1()
+        .expect_code(0)
+        .expect_stdout_contains("recorded 4 results")
+        .expect_stdout_contains("1 resolved, 1 to a senior");
     // applied exactly once
-    wd.run(&[
-        "record",
-        "triage-out/calls/新人甲.csv",
-        "triage-out/calls/老王.csv",
-        "--today",
-        "2026-11-24",
-    ])
-    .expect_code(0)
-    .expect_stdout_contains("recorded 0 results")
-    .expect_stdout_contains("4 were recorded before");
+    record_day1()
+        .expect_code(0)
+        .expect_stdout_contains("recorded 0 results")
+        .expect_stdout_contains("4 were recorded before");
     // a bad value names its line, and nothing is applied
     fill(&wd, "老王", &[("1006", "打过了")]);
     wd.run(&["record", "triage-out/calls/老王.csv", "--today", "2026-11-24"])
