@@ -37,7 +37,36 @@ fn classify(c: &mut Criterion) {
             }
         })
     });
+    // Real reviews when ../shared/data is beside the repo: 2,000 negative
+    // rows of the corpus, the mix a busy shop sees.
+    if let Some(texts) = corpus_sample(2000) {
+        let bytes: usize = texts.iter().map(|t| t.len()).sum();
+        g.throughput(Throughput::Bytes(bytes as u64));
+        g.bench_function("2000 corpus reviews", |b| {
+            b.iter(|| {
+                for t in &texts {
+                    black_box(classifier.classify(black_box(t), None));
+                }
+            })
+        });
+    }
     g.finish();
+}
+
+fn corpus_sample(n: usize) -> Option<Vec<String>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/corpus.csv");
+    let mut rd = csv::Reader::from_path(path).ok()?;
+    let headers = rd.headers().ok()?.clone();
+    let text = headers.iter().position(|h| h == "review" || h == "text")?;
+    let label = headers.iter().position(|h| h == "label")?;
+    let texts: Vec<String> = rd
+        .records()
+        .filter_map(|r| r.ok())
+        .filter(|r| r.get(label) == Some("0"))
+        .filter_map(|r| r.get(text).map(str::to_string))
+        .take(n)
+        .collect();
+    (texts.len() == n).then_some(texts)
 }
 
 criterion_group! {

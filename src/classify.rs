@@ -7,8 +7,8 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Context, Result};
-use regex::Regex;
 
+use crate::gate::RegexBank;
 use crate::learn::Model;
 use crate::rules::{CueKind, Pattern, RuleSet};
 use crate::text::{self, Segmenter, Token};
@@ -147,20 +147,35 @@ pub struct Analysis {
     pub verdict: Verdict,
 }
 
+/// What a word of the lexicon is to the rules.
+#[derive(Debug, Clone, Copy)]
+enum LexUse {
+    /// The phrase with this index in `phrase_cue`.
+    Phrase(usize),
+    /// Pair word with this index.
+    PairWord(usize),
+    /// Gate word with this index in the regex bank.
+    Gate(usize),
+}
+
 /// Compiled rules. Build once, share by reference across threads.
 pub struct Classifier {
     rules: RuleSet,
     seg: Segmenter,
-    phrases: AhoCorasick,
+    /// Every phrase, pair word and regex gate word, in one automaton: one
+    /// pass over a review finds them all.
+    lexicon: AhoCorasick,
+    lexicon_uses: Vec<Vec<LexUse>>,
     phrase_cue: Vec<usize>,
-    regexes: Vec<(Regex, usize)>,
+    regexes: RegexBank,
+    regex_cue: Vec<usize>,
     /// Turn words (但是, 就是), one automaton.
     turns: AhoCorasick,
-    pair_words: AhoCorasick,
     /// For each pair word: the (cue, is_aspect) pairs that use it.
     pair_word_uses: Vec<Vec<(usize, bool)>>,
     pair_word_len: Vec<usize>,
-    vetoes: Vec<(Regex, CueKind, String)>,
+    vetoes: RegexBank,
+    veto_of: Vec<(CueKind, String)>,
     dismissers: AhoCorasick,
     model: Option<Model>,
 }
@@ -172,7 +187,8 @@ impl Classifier {
         let seg = Segmenter::new(rules.dict.iter().map(|(w, f)| (w.as_str(), *f)));
         let mut phrase_pats = Vec::new();
         let mut phrase_cue = Vec::new();
-        let mut regexes = Vec::new();
+        let mut regex_pats: Vec<(&str, String)> = Vec::new();
+        let mut regex_cue = Vec::new();
         let mut words: Vec<String> = Vec::new();
         let mut uses: Vec<Vec<(usize, bool)>> = Vec::new();
         for (i, cue) in rules.cues.iter().enumerate() {
@@ -182,8 +198,8 @@ impl Classifier {
                     phrase_cue.push(i);
                 }
                 Pattern::Regex(r) => {
-                    let re = Regex::new(r).with_context(|| format!("{}: bad pattern", cue.origin))?;
-                    regexes.push((re, i));
+                    regex_pats.push((r.as_str(), cue.origin.to_string()));
+                    regex_cue.push(i);
                 }
                 Pattern::Pair { aspects, opinions } => {
                     for (list, is_aspect) in [(aspects, true), (opinions, false)] {
@@ -202,34 +218,61 @@ impl Classifier {
                 }
             }
         }
-        let phrases = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&phrase_pats)
-            .context("building the phrase matcher")?;
-        let pair_words = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&words)
-            .context("building the pair matcher")?;
         let pair_word_len = words.iter().map(|w| w.chars().count()).collect();
-        let vetoes = rules
-            .vetoes
+        let regexes = RegexBank::new(regex_pats)?;
+        let mut lexicon_words: Vec<&[u8]> = Vec::new();
+        let mut lexicon_uses: Vec<Vec<LexUse>> = Vec::new();
+        let mut index: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+        let all = (phrase_pats
             .iter()
-            .map(|v| Ok((Regex::new(&v.regex)?, v.kind, v.origin.to_string())))
-            .collect::<Result<Vec<_>>>()?;
+            .enumerate()
+            .map(|(i, p)| (p.as_bytes(), LexUse::Phrase(i))))
+        .chain(
+            words
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (w.as_bytes(), LexUse::PairWord(i))),
+        )
+        .chain(
+            regexes
+                .words()
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (w.as_slice(), LexUse::Gate(i))),
+        );
+        for (w, u) in all {
+            let at = *index.entry(w).or_insert_with(|| {
+                lexicon_words.push(w);
+                lexicon_uses.push(Vec::new());
+                lexicon_words.len() - 1
+            });
+            lexicon_uses[at].push(u);
+        }
+        // A DFA: the lexicon is searched once per review, overlapping, and a
+        // DFA measured ~17% faster per review than the NFA for it.
+        let lexicon = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&lexicon_words)
+            .context("building the phrase matcher")?;
+        let vetoes = RegexBank::new(rules.vetoes.iter().map(|v| (v.regex.as_str(), v.origin.to_string())))?;
+        let veto_of = rules.vetoes.iter().map(|v| (v.kind, v.origin.to_string())).collect();
         let dismissers = AhoCorasick::new(&rules.dismissers).context("building the dismisser matcher")?;
         let turns = AhoCorasick::new(&rules.turns).context("building the turn matcher")?;
         let model = Model::from_weights(&rules.weights);
         Ok(Classifier {
             rules,
             seg,
-            phrases,
+            lexicon,
+            lexicon_uses,
             phrase_cue,
             regexes,
+            regex_cue,
             turns,
-            pair_words,
             pair_word_uses: uses,
             pair_word_len,
             vetoes,
+            veto_of,
             dismissers,
             model,
         })
@@ -279,8 +322,21 @@ impl Classifier {
     fn match_cues(&self, norm: &str, tokens: &[Token], clauses: &[(usize, usize)]) -> Vec<Hit> {
         let mut hits = Vec::new();
         let cues = &self.rules.cues;
-        for m in self.phrases.find_overlapping_iter(norm) {
-            let (s, e) = (m.start(), m.end());
+        let mut phrase_at: Vec<(usize, usize, usize)> = Vec::new();
+        let mut pair_at: Vec<(usize, usize, usize)> = Vec::new();
+        let mut gate_at: Vec<(usize, usize, usize)> = Vec::new();
+        for m in self.lexicon.find_overlapping_iter(norm) {
+            for &u in &self.lexicon_uses[m.pattern().as_usize()] {
+                match u {
+                    LexUse::Phrase(i) => phrase_at.push((i, m.start(), m.end())),
+                    LexUse::PairWord(i) => pair_at.push((i, m.start(), m.end())),
+                    LexUse::Gate(i) => gate_at.push((i, m.start(), m.end())),
+                }
+            }
+        }
+        // by where they end, the longer of two words ending together first
+        pair_at.sort_unstable_by_key(|&(w, s, e)| (e, s, w));
+        for &(pi, s, e) in &phrase_at {
             let chars = norm[s..e].chars().count();
             if chars == 1 && !ends_token(tokens, s, e) {
                 continue;
@@ -289,7 +345,7 @@ impl Classifier {
             if chars == 2 && !on_token_bound(tokens, s, e) {
                 continue;
             }
-            let cue = self.phrase_cue[m.pattern().as_usize()];
+            let cue = self.phrase_cue[pi];
             hits.push(Hit {
                 cue,
                 kind: cues[cue].kind,
@@ -301,27 +357,24 @@ impl Classifier {
                 state: HitState::Active,
             });
         }
-        // One regex at a time: a RegexSet of these bounded-gap patterns
-        // builds a lazy DFA too large to keep, and measured slower.
-        for (re, cue) in &self.regexes {
-            if let Some(m) = re.find(norm) {
-                hits.push(Hit {
-                    cue: *cue,
-                    kind: cues[*cue].kind,
-                    start: m.start(),
-                    end: m.end(),
-                    anchor: m.start(),
-                    word_anchor: m.start(),
-                    text: m.as_str().to_string(),
-                    state: HitState::Active,
-                });
-            }
+        // Only the regexes whose gate words are in the text run (see gate.rs);
+        // a RegexSet of these bounded-gap patterns measured slower.
+        for (ri, m) in self.regexes.first_matches_given(norm, gate_at) {
+            let cue = self.regex_cue[ri];
+            hits.push(Hit {
+                cue,
+                kind: cues[cue].kind,
+                start: m.start(),
+                end: m.end(),
+                anchor: m.start(),
+                word_anchor: m.start(),
+                text: m.as_str().to_string(),
+                state: HitState::Active,
+            });
         }
         // Pair words: where each occurs, as a token index.
         let mut occ: Vec<(usize, usize, usize, usize)> = Vec::new(); // (word, tok, start, end)
-        for m in self.pair_words.find_overlapping_iter(norm) {
-            let w = m.pattern().as_usize();
-            let (s, e) = (m.start(), m.end());
+        for &(w, s, e) in &pair_at {
             // one-character words: an opinion may end a word (太慢), an
             // aspect must be a whole word (货 is not in 送货)
             if self.pair_word_len[w] == 1 {
@@ -433,14 +486,13 @@ impl Classifier {
             }
         }
         // Vetoes.
-        for (re, kind, origin) in &self.vetoes {
-            if let Some(m) = re.find(norm) {
-                for h in hits
-                    .iter_mut()
-                    .filter(|h| h.kind == *kind && h.state == HitState::Active)
-                {
-                    h.state = HitState::Vetoed(format!("{} ({origin})", m.as_str()));
-                }
+        for (vi, m) in self.vetoes.first_matches(norm) {
+            let (kind, origin) = &self.veto_of[vi];
+            for h in hits
+                .iter_mut()
+                .filter(|h| h.kind == *kind && h.state == HitState::Active)
+            {
+                h.state = HitState::Vetoed(format!("{} ({origin})", m.as_str()));
             }
         }
         // Gripes waved away (没关系) or conceded (虽然…但还是很好).

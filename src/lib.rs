@@ -9,6 +9,7 @@ pub mod config;
 pub mod eval;
 pub mod exit;
 pub mod followup;
+pub mod gate;
 pub mod input;
 pub mod learn;
 pub mod ledger;

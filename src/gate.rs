@@ -1,0 +1,195 @@
+//! Regexes run only where they can match.
+//!
+//! Most rule patterns must begin (or end) with one of a few words:
+//! `(等了|过了)?[0-9]+天才到` ends in 到, `快递.{0,6}催` begins with 快递.
+//! One Aho-Corasick pass finds those words in a review, and only the
+//! patterns whose words are there are run, from the first place they can
+//! start. The answers are the same as running every regex on every review.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use anyhow::{Context, Result};
+use regex::{Match, Regex};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+
+/// A regex list with one shared literal gate.
+pub struct RegexBank {
+    regexes: Vec<Regex>,
+    /// Has words every match begins with / ends with.
+    has_prefix: Vec<bool>,
+    has_suffix: Vec<bool>,
+    /// The gate words, and one automaton to find them on their own.
+    word_list: Vec<Vec<u8>>,
+    words: AhoCorasick,
+    /// For each gate word: the regexes it opens, and whether as a prefix.
+    opens: Vec<Vec<(usize, bool)>>,
+}
+
+/// The words every match of `pattern` begins with (or, for `Suffix`, ends
+/// with), when there are few enough of them to be worth a gate.
+fn gate_words(pattern: &str, kind: ExtractKind) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let seq = Extractor::new()
+        .kind(kind)
+        .limit_class(40)
+        .limit_total(400)
+        .extract(&hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) {
+        return None;
+    }
+    Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect())
+}
+
+impl RegexBank {
+    /// Compile `(pattern, origin)` pairs; the origin names a bad pattern.
+    pub fn new<'p>(patterns: impl IntoIterator<Item = (&'p str, String)>) -> Result<RegexBank> {
+        let mut regexes = Vec::new();
+        let mut has_prefix = Vec::new();
+        let mut has_suffix = Vec::new();
+        let mut words: Vec<Vec<u8>> = Vec::new();
+        let mut opens: Vec<Vec<(usize, bool)>> = Vec::new();
+        for (i, (pattern, origin)) in patterns.into_iter().enumerate() {
+            regexes.push(Regex::new(pattern).with_context(|| format!("{origin}: bad pattern"))?);
+            for (kind, is_prefix) in [(ExtractKind::Prefix, true), (ExtractKind::Suffix, false)] {
+                let lits = gate_words(pattern, kind);
+                if is_prefix {
+                    has_prefix.push(lits.is_some());
+                } else {
+                    has_suffix.push(lits.is_some());
+                }
+                for lit in lits.into_iter().flatten() {
+                    let w = match words.iter().position(|x| *x == lit) {
+                        Some(w) => w,
+                        None => {
+                            words.push(lit);
+                            opens.push(Vec::new());
+                            words.len() - 1
+                        }
+                    };
+                    if !opens[w].contains(&(i, is_prefix)) {
+                        opens[w].push((i, is_prefix));
+                    }
+                }
+            }
+        }
+        let word_list = words;
+        let words = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&word_list)
+            .context("building the regex gate")?;
+        Ok(RegexBank {
+            regexes,
+            word_list,
+            has_prefix,
+            has_suffix,
+            words,
+            opens,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.regexes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.regexes.is_empty()
+    }
+
+    /// How many patterns have a gate.
+    pub fn gated(&self) -> usize {
+        (0..self.len())
+            .filter(|&i| self.has_prefix[i] || self.has_suffix[i])
+            .count()
+    }
+
+    /// The gate words, for a caller that finds them in its own pass.
+    pub fn words(&self) -> &[Vec<u8>] {
+        &self.word_list
+    }
+
+    /// The first match of every regex in `text`, in pattern order.
+    pub fn first_matches<'t>(&self, text: &'t str) -> Vec<(usize, Match<'t>)> {
+        let found = self
+            .words
+            .find_overlapping_iter(text)
+            .map(|m| (m.pattern().as_usize(), m.start(), m.end()));
+        self.first_matches_given(text, found)
+    }
+
+    /// Like `first_matches`, given every place a gate word occurs in `text`
+    /// as (index into `words()`, start, end).
+    pub fn first_matches_given<'t>(
+        &self,
+        text: &'t str,
+        found: impl IntoIterator<Item = (usize, usize, usize)>,
+    ) -> Vec<(usize, Match<'t>)> {
+        // earliest start of a prefix word, latest end of a suffix word
+        let mut first_start = vec![usize::MAX; self.regexes.len()];
+        let mut last_end = vec![0usize; self.regexes.len()];
+        for (w, start, end) in found {
+            for &(i, is_prefix) in &self.opens[w] {
+                if is_prefix {
+                    first_start[i] = first_start[i].min(start);
+                } else {
+                    last_end[i] = last_end[i].max(end);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (i, re) in self.regexes.iter().enumerate() {
+            // a match starts at a prefix word and ends, later, at a suffix word
+            let from = if self.has_prefix[i] { first_start[i] } else { 0 };
+            if from == usize::MAX || self.has_suffix[i] && last_end[i] <= from {
+                continue;
+            }
+            if let Some(m) = re.find_at(text, from) {
+                out.push((i, m));
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bank(patterns: &[&str]) -> RegexBank {
+        RegexBank::new(patterns.iter().map(|p| (*p, p.to_string()))).unwrap()
+    }
+
+    #[test]
+    fn gated_answers_equal_running_every_regex() {
+        let patterns = [
+            "(等了|过了)?[0-9一二三四五六七八九十两几半]+[天日周]才(到|收到)",
+            "快递.{0,6}(催|投诉)",
+            "(给|转)我?[0-9]+(块|元).{0,12}(改|删)",
+            "^差",
+            "[a-z]+",
+        ];
+        let b = bank(&patterns);
+        assert!(b.gated() >= 3, "most patterns get a gate");
+        let texts = [
+            "等了5天才到,快递员说催也没用",
+            "过了三周才收到",
+            "快递太慢我要投诉",
+            "给我50块就改",
+            "差评,vx联系",
+            "没有问题",
+            "",
+        ];
+        for t in texts {
+            let got: Vec<(usize, (usize, usize))> = b
+                .first_matches(t)
+                .into_iter()
+                .map(|(i, m)| (i, (m.start(), m.end())))
+                .collect();
+            let want: Vec<(usize, (usize, usize))> = patterns
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| Regex::new(p).unwrap().find(t).map(|m| (i, (m.start(), m.end()))))
+                .collect();
+            assert_eq!(got, want, "{t}");
+        }
+    }
+}
