@@ -156,6 +156,17 @@ enum LexUse {
     PairWord(usize),
     /// Gate word with this index in the regex bank.
     Gate(usize),
+    /// Gate word with this index in the veto bank.
+    VetoGate(usize),
+}
+
+/// Where the lexicon's words occur in one review: (index, start, end).
+#[derive(Default)]
+struct Found {
+    phrases: Vec<(usize, usize, usize)>,
+    pair_words: Vec<(usize, usize, usize)>,
+    gates: Vec<(usize, usize, usize)>,
+    veto_gates: Vec<(usize, usize, usize)>,
 }
 
 /// Compiled rules. Build once, share by reference across threads.
@@ -220,6 +231,7 @@ impl Classifier {
         }
         let pair_word_len = words.iter().map(|w| w.chars().count()).collect();
         let regexes = RegexBank::new(regex_pats)?;
+        let vetoes = RegexBank::new(rules.vetoes.iter().map(|v| (v.regex.as_str(), v.origin.to_string())))?;
         let mut lexicon_words: Vec<&[u8]> = Vec::new();
         let mut lexicon_uses: Vec<Vec<LexUse>> = Vec::new();
         let mut index: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
@@ -239,7 +251,8 @@ impl Classifier {
                 .iter()
                 .enumerate()
                 .map(|(i, w)| (w.as_slice(), LexUse::Gate(i))),
-        );
+        )
+        .chain(vetoes.words().iter().enumerate().map(|(i, w)| (w.as_slice(), LexUse::VetoGate(i))));
         for (w, u) in all {
             let at = *index.entry(w).or_insert_with(|| {
                 lexicon_words.push(w);
@@ -255,7 +268,6 @@ impl Classifier {
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&lexicon_words)
             .context("building the phrase matcher")?;
-        let vetoes = RegexBank::new(rules.vetoes.iter().map(|v| (v.regex.as_str(), v.origin.to_string())))?;
         let veto_of = rules.vetoes.iter().map(|v| (v.kind, v.origin.to_string())).collect();
         let dismissers = AhoCorasick::new(&rules.dismissers).context("building the dismisser matcher")?;
         let turns = AhoCorasick::new(&rules.turns).context("building the turn matcher")?;
@@ -292,8 +304,9 @@ impl Classifier {
         let norm = text::normalise(raw);
         let tokens = self.seg.tokens(&norm);
         let clauses = text::clauses(&norm);
-        let mut hits = self.match_cues(&norm, &tokens, &clauses);
-        self.apply_scopes(&norm, &tokens, &clauses, &mut hits);
+        let found = self.scan(&norm);
+        let mut hits = self.match_cues(&norm, &tokens, &clauses, &found);
+        self.apply_scopes(&norm, &tokens, &clauses, &found, &mut hits);
         let turned = self.has_standing_turn(&norm, &hits);
         let verdict = self.decide(&hits, &tokens, stars, turned);
         (norm, hits, verdict)
@@ -319,24 +332,29 @@ impl Classifier {
         }
     }
 
-    fn match_cues(&self, norm: &str, tokens: &[Token], clauses: &[(usize, usize)]) -> Vec<Hit> {
-        let mut hits = Vec::new();
-        let cues = &self.rules.cues;
-        let mut phrase_at: Vec<(usize, usize, usize)> = Vec::new();
-        let mut pair_at: Vec<(usize, usize, usize)> = Vec::new();
-        let mut gate_at: Vec<(usize, usize, usize)> = Vec::new();
+    /// One pass of the lexicon over the text.
+    fn scan(&self, norm: &str) -> Found {
+        let mut f = Found::default();
         for m in self.lexicon.find_overlapping_iter(norm) {
             for &u in &self.lexicon_uses[m.pattern().as_usize()] {
+                let at = (m.start(), m.end());
                 match u {
-                    LexUse::Phrase(i) => phrase_at.push((i, m.start(), m.end())),
-                    LexUse::PairWord(i) => pair_at.push((i, m.start(), m.end())),
-                    LexUse::Gate(i) => gate_at.push((i, m.start(), m.end())),
+                    LexUse::Phrase(i) => f.phrases.push((i, at.0, at.1)),
+                    LexUse::PairWord(i) => f.pair_words.push((i, at.0, at.1)),
+                    LexUse::Gate(i) => f.gates.push((i, at.0, at.1)),
+                    LexUse::VetoGate(i) => f.veto_gates.push((i, at.0, at.1)),
                 }
             }
         }
         // by where they end, the longer of two words ending together first
-        pair_at.sort_unstable_by_key(|&(w, s, e)| (e, s, w));
-        for &(pi, s, e) in &phrase_at {
+        f.pair_words.sort_unstable_by_key(|&(w, s, e)| (e, s, w));
+        f
+    }
+
+    fn match_cues(&self, norm: &str, tokens: &[Token], clauses: &[(usize, usize)], found: &Found) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let cues = &self.rules.cues;
+        for &(pi, s, e) in &found.phrases {
             let chars = norm[s..e].chars().count();
             if chars == 1 && !ends_token(tokens, s, e) {
                 continue;
@@ -359,7 +377,7 @@ impl Classifier {
         }
         // Only the regexes whose gate words are in the text run (see gate.rs);
         // a RegexSet of these bounded-gap patterns measured slower.
-        for (ri, m) in self.regexes.first_matches_given(norm, gate_at) {
+        for (ri, m) in self.regexes.first_matches_given(norm, found.gates.iter().copied()) {
             let cue = self.regex_cue[ri];
             hits.push(Hit {
                 cue,
@@ -374,7 +392,7 @@ impl Classifier {
         }
         // Pair words: where each occurs, as a token index.
         let mut occ: Vec<(usize, usize, usize, usize)> = Vec::new(); // (word, tok, start, end)
-        for &(w, s, e) in &pair_at {
+        for &(w, s, e) in &found.pair_words {
             // one-character words: an opinion may end a word (太慢), an
             // aspect must be a whole word (货 is not in 送货)
             if self.pair_word_len[w] == 1 {
@@ -427,7 +445,14 @@ impl Classifier {
         hits
     }
 
-    fn apply_scopes(&self, norm: &str, tokens: &[Token], clauses: &[(usize, usize)], hits: &mut [Hit]) {
+    fn apply_scopes(
+        &self,
+        norm: &str,
+        tokens: &[Token],
+        clauses: &[(usize, usize)],
+        found: &Found,
+        hits: &mut [Hit],
+    ) {
         let is_pair = |h: &Hit| matches!(self.rules.cues[h.cue].pattern, Pattern::Pair { .. });
         // Inside a longer phrase.
         for i in 0..hits.len() {
@@ -486,7 +511,7 @@ impl Classifier {
             }
         }
         // Vetoes.
-        for (vi, m) in self.vetoes.first_matches(norm) {
+        for (vi, m) in self.vetoes.first_matches_given(norm, found.veto_gates.iter().copied()) {
             let (kind, origin) = &self.veto_of[vi];
             for h in hits
                 .iter_mut()

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::classify::Stars;
 use crate::rules::Weight;
@@ -74,21 +74,45 @@ pub struct Signals {
 }
 
 /// Weights ready to score a token list.
+///
+/// Every word the weights name, alone or in a pair, gets a number once at
+/// load; a review's words are looked up once each, and pairs by number.
 pub struct Model {
-    tier: FxHashMap<String, [f64; 5]>,
+    word_id: FxHashMap<String, u32>,
+    /// Tier weights of a word alone, by word number.
+    tier: Vec<Option<[f64; 5]>>,
+    /// Tier weights of two neighbouring words.
+    pair: FxHashMap<(u32, u32), [f64; 5]>,
     tier_bias: [f64; 5],
-    polarity: FxHashMap<String, f64>,
+    /// Complaint log-odds of a word, by word number.
+    polarity: Vec<Option<f64>>,
     polarity_bias: f64,
     params: Params,
 }
 
+/// The two words of a pair feature (`发货+慢`). A word may hold a `+`
+/// itself (c++), so the split is taken where both halves are words.
+fn split_pair(token: &str) -> Option<(&str, &str)> {
+    token
+        .match_indices('+')
+        .map(|(i, _)| (&token[..i], &token[i + 1..]))
+        .find(|(a, b)| is_word(a) && is_word(b))
+}
+
+/// True for a word the model sees: one with a letter or digit in it.
+pub fn is_word(w: &str) -> bool {
+    w.chars().any(|c| {
+        c.is_ascii_alphanumeric() || ('\u{4e00}'..='\u{9fff}').contains(&c) || !c.is_ascii() && c.is_alphanumeric()
+    })
+}
+
 /// The tokens a model sees: words, without punctuation or spaces, once each.
 pub fn features<'a>(words: &[&'a str]) -> Vec<&'a str> {
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     words
         .iter()
         .copied()
-        .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
+        .filter(|w| is_word(w))
         .filter(|w| seen.insert(*w))
         .collect()
 }
@@ -96,11 +120,7 @@ pub fn features<'a>(words: &[&'a str]) -> Vec<&'a str> {
 /// What the tier head sees: the words, and each pair of neighbouring words
 /// (`发货+慢` tells the shop's dispatch from `快递+慢`, the courier's road).
 pub fn tier_features(words: &[&str]) -> Vec<String> {
-    let kept: Vec<&str> = words
-        .iter()
-        .copied()
-        .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
-        .collect();
+    let kept: Vec<&str> = words.iter().copied().filter(|w| is_word(w)).collect();
     let mut out: Vec<String> = features(&kept).into_iter().map(str::to_string).collect();
     let mut seen: HashSet<String> = HashSet::new();
     for pair in kept.windows(2) {
@@ -119,9 +139,11 @@ impl Model {
             return None;
         }
         let mut m = Model {
-            tier: FxHashMap::default(),
+            word_id: FxHashMap::default(),
+            tier: Vec::new(),
+            pair: FxHashMap::default(),
             tier_bias: [0.0; 5],
-            polarity: FxHashMap::default(),
+            polarity: Vec::new(),
             polarity_bias: 0.0,
             params: Params::default(),
         };
@@ -137,79 +159,84 @@ impl Model {
                 if w.token == BIAS {
                     m.polarity_bias = w.weight;
                 } else {
-                    m.polarity.insert(w.token.clone(), w.weight);
+                    let id = m.id_of(&w.token);
+                    m.polarity[id as usize] = Some(w.weight);
                 }
             } else if let Some(i) = LEARNED_TIERS.iter().position(|t| t.key() == w.class) {
                 if w.token == BIAS {
                     m.tier_bias[i] = w.weight;
+                } else if let Some((a, b)) = split_pair(&w.token) {
+                    let key = (m.id_of(a), m.id_of(b));
+                    m.pair.entry(key).or_insert([0.0; 5])[i] = w.weight;
                 } else {
-                    m.tier.entry(w.token.clone()).or_insert([0.0; 5])[i] = w.weight;
+                    let id = m.id_of(&w.token);
+                    m.tier[id as usize].get_or_insert([0.0; 5])[i] = w.weight;
                 }
             }
         }
         Some(m)
     }
 
+    /// The number of a word, given one when new.
+    fn id_of(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.word_id.get(word) {
+            return id;
+        }
+        let id = self.tier.len() as u32;
+        self.word_id.insert(word.to_string(), id);
+        self.tier.push(None);
+        self.polarity.push(None);
+        id
+    }
+
     pub fn params(&self) -> Params {
         self.params
     }
 
-    /// Log-odds that the text is a complaint.
-    pub fn complaint_score(&self, feats: &[&str]) -> f64 {
-        self.polarity_bias + feats.iter().filter_map(|f| self.polarity.get(*f)).sum::<f64>()
-    }
-
-    /// Scores per learned tier over `tier_features(words)`, without building
-    /// them: one reused buffer for the word pairs (this runs for every review).
-    pub fn tier_scores_of(&self, words: &[&str]) -> [f64; 5] {
-        let kept: Vec<&str> = words
+    /// Tier scores (over words and neighbouring pairs, each once, as in
+    /// training) and complaint log-odds (over words) of one review.
+    pub fn scores(&self, words: &[&str]) -> ([f64; 5], f64) {
+        let ids: Vec<Option<u32>> = words
             .iter()
-            .copied()
-            .filter(|w| w.chars().any(|c| c.is_alphanumeric()))
+            .filter(|w| is_word(w))
+            .map(|w| self.word_id.get(*w).copied())
             .collect();
-        let mut s = self.tier_bias;
-        let mut add = |key: &str| {
-            if let Some(w) = self.tier.get(key) {
-                for i in 0..5 {
-                    s[i] += w[i];
-                }
-            }
-        };
-        for f in features(&kept) {
-            add(f);
-        }
-        let mut buf = String::new();
-        for (i, pair) in kept.windows(2).enumerate() {
-            // once each, as in training
-            if kept.windows(2).take(i).any(|p| p == pair) {
+        let mut tier = self.tier_bias;
+        let mut pol = 0.0;
+        let mut seen: FxHashSet<u32> = FxHashSet::default();
+        for &id in ids.iter().flatten() {
+            if !seen.insert(id) {
                 continue;
             }
-            buf.clear();
-            buf.push_str(pair[0]);
-            buf.push('+');
-            buf.push_str(pair[1]);
-            add(&buf);
-        }
-        s
-    }
-
-    /// Scores per learned tier.
-    pub fn tier_scores(&self, feats: &[&str]) -> [f64; 5] {
-        let mut s = self.tier_bias;
-        for f in feats {
-            if let Some(w) = self.tier.get(*f) {
+            if let Some(w) = &self.tier[id as usize] {
                 for i in 0..5 {
-                    s[i] += w[i];
+                    tier[i] += w[i];
+                }
+            }
+            if let Some(p) = self.polarity[id as usize] {
+                pol += p;
+            }
+        }
+        let mut seen_pairs: FxHashSet<(u32, u32)> = FxHashSet::default();
+        for pair in ids.windows(2) {
+            let (Some(a), Some(b)) = (pair[0], pair[1]) else {
+                continue;
+            };
+            if let Some(w) = self.pair.get(&(a, b)) {
+                if seen_pairs.insert((a, b)) {
+                    for i in 0..5 {
+                        tier[i] += w[i];
+                    }
                 }
             }
         }
-        s
+        (tier, self.polarity_bias + pol)
     }
 
     /// A senior tier (service or quality) the weights prefer over `found` by
     /// at least `override_margin`, with a note for the evidence column.
     pub fn second_opinion(&self, words: &[&str], found: Tier) -> Option<(Tier, String)> {
-        let scores = self.tier_scores_of(words);
+        let (scores, _) = self.scores(words);
         let fi = LEARNED_TIERS.iter().position(|&t| t == found)?;
         [Tier::Service, Tier::Quality]
             .iter()
@@ -235,9 +262,7 @@ impl Model {
             turned,
             ..
         } = sig;
-        let feats = features(words);
-        let pol = self.complaint_score(&feats);
-        let scores = self.tier_scores_of(words);
+        let (scores, pol) = self.scores(words);
         let mut order: Vec<usize> = (0..5).collect();
         order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
         // best cause among the four non-new_buyer classes
@@ -276,7 +301,7 @@ impl Model {
         let mut pushed: Vec<(String, f64)> = features(words)
             .iter()
             .filter_map(|f| {
-                let w = self.tier.get(*f)?;
+                let w = self.tier[*self.word_id.get(*f)? as usize].as_ref()?;
                 let mean = w.iter().sum::<f64>() / 5.0;
                 Some((f.to_string(), w[ti] - mean))
             })

@@ -355,7 +355,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     staged.write("rejected.csv", |w| out_csv::write_rejected(w, &rejected))?;
     if let Some(a) = &assignment {
         let scripts = &cfg.classifier.rules().scripts;
-        let call_row = |i: usize, case_tier: Tier, carry: Option<Carry>| -> CallRow {
+        let call_row = |i: usize, case_tier: Tier, carry: Option<Carry>| -> CallRow<'_> {
             let t = &rows[i];
             CallRow {
                 comeback: carry.map_or("", Carry::zh),
@@ -373,8 +373,8 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 text: out_csv::safe_cell(&t.review.text),
                 follow_up: out_csv::safe_cell(&t.review.follow_up),
                 causes: t.verdict.causes.iter().map(|c| c.zh()).collect::<Vec<_>>().join("、"),
-                evidence: out_csv::safe_cell(&t.verdict.evidence_zh()),
-                opening: scripts.get(&case_tier).cloned().unwrap_or_default(),
+                evidence: out_csv::safe_cell(&t.verdict.evidence_zh()).into_owned(),
+                opening: scripts.get(&case_tier).map_or("", String::as_str),
                 result: String::new(),
                 note: String::new(),
             }

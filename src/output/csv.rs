@@ -6,6 +6,7 @@
 //! spreadsheet would run as a formula neutralised. Writers only write: the
 //! rows arrive sorted and complete.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use anyhow::Result;
@@ -17,18 +18,18 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// A cell of free text, safe to open in a spreadsheet: a leading = + - @ (or
 /// tab, carriage return) would start a formula, so it gets a `'` before it.
-pub fn safe_cell(s: &str) -> String {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
+pub fn safe_cell(s: &str) -> Cow<'_, str> {
+    match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
+        _ => Cow::Borrowed(s),
     }
 }
 
 /// An order number a spreadsheet keeps whole: long digit strings are written
 /// as `="…"`, which Excel and WPS show as text instead of 3.8E+18.
-pub fn order_cell(s: &str) -> String {
+pub fn order_cell(s: &str) -> Cow<'_, str> {
     if s.len() >= 12 && s.bytes().all(|b| b.is_ascii_digit()) {
-        format!("=\"{s}\"")
+        Cow::Owned(format!("=\"{s}\""))
     } else {
         safe_cell(s)
     }
@@ -71,22 +72,22 @@ pub struct TriagedRow<'a> {
 /// One row of an agent's call list (and of the backlog), in Chinese.
 /// Headers are `CALL_HEADERS`, in field order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CallRow {
+pub struct CallRow<'a> {
     /// The case's tier, `2 快递`.
     pub tier: String,
-    pub order_id: String,
-    pub buyer: String,
+    pub order_id: Cow<'a, str>,
+    pub buyer: Cow<'a, str>,
     /// 中评 / 差评.
     pub rating: &'static str,
-    pub created_at: String,
-    pub item: String,
-    pub text: String,
-    pub follow_up: String,
+    pub created_at: Cow<'a, str>,
+    pub item: Cow<'a, str>,
+    pub text: Cow<'a, str>,
+    pub follow_up: Cow<'a, str>,
     /// This review's causes, in Chinese.
     pub causes: String,
     pub evidence: String,
     /// The opening line for the case's tier.
-    pub opening: String,
+    pub opening: &'a str,
     /// Why the case comes back from an earlier run (昨日积压, 升级, 未接通), or empty.
     pub comeback: &'static str,
     /// How to reach the buyer: 电话, or 消息 while a buyer not reached gets messages first.
@@ -96,7 +97,7 @@ pub struct CallRow {
     pub note: String,
 }
 
-impl CallRow {
+impl CallRow<'_> {
     fn record(&self) -> [&str; 15] {
         [
             &self.tier,
@@ -109,7 +110,7 @@ impl CallRow {
             &self.follow_up,
             &self.causes,
             &self.evidence,
-            &self.opening,
+            self.opening,
             self.comeback,
             self.channel,
             &self.result,
@@ -120,8 +121,8 @@ impl CallRow {
 
 /// A backlog row: the call-list row and why nobody took it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BacklogRow {
-    pub call: CallRow,
+pub struct BacklogRow<'a> {
+    pub call: CallRow<'a>,
     pub reason: &'static str,
 }
 
@@ -178,7 +179,7 @@ pub fn write_triaged<'a>(w: &mut dyn Write, rows: impl IntoIterator<Item = Triag
 }
 
 /// An agent's call list: UTF-8 with BOM, Chinese headers.
-pub fn write_calls(w: &mut dyn Write, rows: &[CallRow]) -> Result<()> {
+pub fn write_calls(w: &mut dyn Write, rows: &[CallRow<'_>]) -> Result<()> {
     w.write_all(BOM)?;
     let mut csv = writer(w);
     csv.write_record(CALL_HEADERS)?;
@@ -190,16 +191,18 @@ pub fn write_calls(w: &mut dyn Write, rows: &[CallRow]) -> Result<()> {
 }
 
 /// `backlog.csv`: like a call list, with the reason it waits.
-pub fn write_backlog(w: &mut dyn Write, rows: impl IntoIterator<Item = BacklogRow>) -> Result<()> {
+pub fn write_backlog<'a>(w: &mut dyn Write, rows: impl IntoIterator<Item = BacklogRow<'a>>) -> Result<()> {
     w.write_all(BOM)?;
     let mut csv = writer(w);
     let mut h: Vec<&str> = CALL_HEADERS.to_vec();
     h.push("未分配原因");
     csv.write_record(h)?;
     for r in rows {
-        let mut rec: Vec<&str> = r.call.record().to_vec();
-        rec.push(r.reason);
-        csv.write_record(rec)?;
+        for cell in r.call.record() {
+            csv.write_field(cell)?;
+        }
+        csv.write_field(r.reason)?;
+        csv.write_record(None::<&[u8]>)?;
     }
     csv.flush()?;
     Ok(())
