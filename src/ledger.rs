@@ -322,6 +322,8 @@ impl Ledger {
     /// Record how this run's cases ended up.
     pub fn record(&mut self, handed: &[Handed]) -> Result<()> {
         let tx = &self.conn;
+        // index pages stay in memory while a big run is written (64 MiB at most)
+        tx.pragma_update(None, "cache_size", -65536)?;
         for h in handed {
             let (status, agent, level) = match h.agent {
                 Some((a, l)) => ("open", Some(a), Some(l)),

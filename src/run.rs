@@ -179,6 +179,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     let bar = crate::progress::bytes_bar(total, cfg.quiet);
     let count = Arc::new(AtomicU64::new(0));
 
+    let mut laps = Laps::from_env();
     let classifier = &cfg.classifier;
     let mut rows: Vec<Triaged> = Vec::new();
     let mut pending: Vec<Review> = Vec::with_capacity(CHUNK);
@@ -239,18 +240,21 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
         counts.push(fc);
     }
     classify_chunk(classifier, pending, &mut rows);
+    laps.lap("read and classify");
     bar.finish_and_clear();
     if readable == 0 {
         bail!("nothing to triage: no input file could be read");
     }
 
     mark_batches(&mut rows);
+    laps.lap("same-text batches");
     let triaged_today = rows.len();
 
     let agents: &[Agent] = cfg.agents.as_deref().unwrap_or(&[]);
     let mut memory = Memory::default();
     if let Some(l) = &ledger {
         memory = remember(l, cfg, &mut rows)?;
+        laps.lap("ledger lookups");
     }
     let assignment = match cfg.agents.as_ref() {
         None => None,
@@ -327,6 +331,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     summary.ledger = cfg.ledger.as_ref().map(|p| p.display().to_string());
 
     let file_names: Vec<String> = cfg.files.iter().map(|f| f.display().to_string()).collect();
+    laps.lap("assign");
     let mut staged = Staged::new(&cfg.out)?;
     if ledger.is_some() {
         staged.archive_old_calls(&format!("calls-replaced-{}", cfg.today));
@@ -421,6 +426,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
         staged.write("backlog.csv", |w| out_csv::write_backlog(w, backlog))?;
     }
     staged.commit()?;
+    laps.lap("write outputs");
     // The call lists are in place: now the ledger remembers them. (A crash
     // between the two hands the same calls out again next run; the other
     // order could lose calls that were never written.)
@@ -444,7 +450,9 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
             })
             .collect();
         l.record(&handed)?;
+        laps.lap("ledger record");
         l.commit()?;
+        laps.lap("ledger commit");
     }
     let code = if rejected.is_empty() {
         ExitCode::Ok
@@ -452,6 +460,23 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
         ExitCode::Rejected
     };
     Ok((summary, code))
+}
+
+/// Wall time of each stage, on stderr when TRIAGE_TIMINGS is set (for the
+/// benchmark; see bench/run.sh).
+struct Laps(Option<std::time::Instant>);
+
+impl Laps {
+    fn from_env() -> Laps {
+        Laps(std::env::var_os("TRIAGE_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if let Some(t) = &mut self.0 {
+            eprintln!("timing: {stage:<18} {:>8.2} s", t.elapsed().as_secs_f64());
+            *t = std::time::Instant::now();
+        }
+    }
 }
 
 /// What the ledger said about this run's reviews.
