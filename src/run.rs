@@ -182,65 +182,24 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     let mut laps = Laps::from_env();
     let classifier = &cfg.classifier;
     let mut rows: Vec<Triaged> = Vec::new();
-    let mut pending: Vec<Review> = Vec::with_capacity(CHUNK);
-    let mut rejected: Vec<Rejected> = Vec::new();
-    let mut counts: Vec<FileCounts> = Vec::new();
-    let mut seen: HashSet<u128> = HashSet::new();
-    let mut duplicates = 0usize;
-    let mut good = 0usize;
-    let mut readable = 0usize;
-    for (fi, path) in cfg.files.iter().enumerate() {
-        let mut fc = FileCounts {
-            file: path.display().to_string(),
-            ..FileCounts::default()
-        };
-        let mut n = 0u64;
-        let res = input::read_reviews(path, fi, &cfg.input, count.clone(), |row| {
-            fc.rows_read += 1;
-            n += 1;
-            if n.is_multiple_of(4096) {
-                bar.set_position(count.load(Ordering::Relaxed));
-                bar.set_message(format!("{} rows", n));
-            }
-            match row {
-                Row::Good => {
-                    fc.skipped += 1;
-                    good += 1;
-                }
-                Row::Rejected(r) => {
-                    fc.rejected += 1;
-                    rejected.push(r);
-                }
-                Row::Review(r) => {
-                    if seen.insert(r.identity()) {
-                        fc.triaged += 1;
-                        pending.push(r);
-                        if pending.len() >= CHUNK {
-                            classify_chunk(classifier, std::mem::take(&mut pending), &mut rows);
-                        }
-                    } else {
-                        fc.skipped += 1;
-                        duplicates += 1;
-                    }
-                }
-            }
-        });
-        match res {
-            Ok(format) => {
-                fc.encoding = format.encoding.to_string();
-                readable += 1;
-            }
-            Err(InputError::Empty { file }) => {
-                bar.suspend(|| {
-                    eprintln!("triage: warning: {file}: the file is empty (no header row); nothing read from it")
-                });
-            }
-            Err(e) => return Err(e.into()),
+    // One thread reads and decodes while the others classify what it has
+    // read so far; chunks arrive in input order, so output does not change.
+    let (chunks, inbox) = std::sync::mpsc::sync_channel::<Vec<Review>>(2);
+    let read = std::thread::scope(|scope| {
+        let reader = scope.spawn(|| read_all(cfg, &bar, &count, chunks));
+        for chunk in inbox {
+            classify_chunk(classifier, chunk, &mut rows);
         }
-        counts.push(fc);
-    }
-    classify_chunk(classifier, pending, &mut rows);
+        reader.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+    })?;
     laps.lap("read and classify");
+    let Read {
+        rejected,
+        counts,
+        duplicates,
+        good,
+        readable,
+    } = read;
     bar.finish_and_clear();
     if readable == 0 {
         bail!("nothing to triage: no input file could be read");
@@ -460,6 +419,87 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
         ExitCode::Rejected
     };
     Ok((summary, code))
+}
+
+/// What reading every input gave, apart from the reviews themselves.
+struct Read {
+    rejected: Vec<Rejected>,
+    counts: Vec<FileCounts>,
+    duplicates: usize,
+    good: usize,
+    readable: usize,
+}
+
+/// Read every input file in turn, sending the mid/low reviews on in chunks
+/// of `CHUNK`; good reviews, duplicates and rejected rows are counted here.
+fn read_all(
+    cfg: &Config,
+    bar: &indicatif::ProgressBar,
+    count: &Arc<AtomicU64>,
+    chunks: std::sync::mpsc::SyncSender<Vec<Review>>,
+) -> Result<Read> {
+    let mut pending: Vec<Review> = Vec::with_capacity(CHUNK);
+    let mut read = Read {
+        rejected: Vec::new(),
+        counts: Vec::new(),
+        duplicates: 0,
+        good: 0,
+        readable: 0,
+    };
+    let mut seen: rustc_hash::FxHashSet<u128> = Default::default();
+    for (fi, path) in cfg.files.iter().enumerate() {
+        let mut fc = FileCounts {
+            file: path.display().to_string(),
+            ..FileCounts::default()
+        };
+        let mut n = 0u64;
+        let res = input::read_reviews(path, fi, &cfg.input, count.clone(), |row| {
+            fc.rows_read += 1;
+            n += 1;
+            if n.is_multiple_of(4096) {
+                bar.set_position(count.load(Ordering::Relaxed));
+                bar.set_message(format!("{} rows", n));
+            }
+            match row {
+                Row::Good => {
+                    fc.skipped += 1;
+                    read.good += 1;
+                }
+                Row::Rejected(r) => {
+                    fc.rejected += 1;
+                    read.rejected.push(r);
+                }
+                Row::Review(r) => {
+                    if seen.insert(r.identity()) {
+                        fc.triaged += 1;
+                        pending.push(r);
+                        if pending.len() >= CHUNK {
+                            // the classifier side only stops taking chunks when it is gone
+                            let _ = chunks.send(std::mem::replace(&mut pending, Vec::with_capacity(CHUNK)));
+                        }
+                    } else {
+                        fc.skipped += 1;
+                        read.duplicates += 1;
+                    }
+                }
+            }
+        });
+        match res {
+            Ok(format) => {
+                fc.encoding = format.encoding.to_string();
+                read.readable += 1;
+            }
+            Err(InputError::Empty { file }) => {
+                bar.suspend(|| {
+                    eprintln!("triage: warning: {file}: the file is empty (no header row); nothing read from it")
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+        read.counts.push(fc);
+    }
+    let _ = chunks.send(pending);
+    Ok(read)
 }
 
 /// Wall time of each stage, on stderr when TRIAGE_TIMINGS is set (for the
