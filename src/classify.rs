@@ -252,7 +252,13 @@ impl Classifier {
                 .enumerate()
                 .map(|(i, w)| (w.as_slice(), LexUse::Gate(i))),
         )
-        .chain(vetoes.words().iter().enumerate().map(|(i, w)| (w.as_slice(), LexUse::VetoGate(i))));
+        .chain(
+            vetoes
+                .words()
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (w.as_slice(), LexUse::VetoGate(i))),
+        );
         for (w, u) in all {
             let at = *index.entry(w).or_insert_with(|| {
                 lexicon_words.push(w);
@@ -397,7 +403,7 @@ impl Classifier {
             // aspect must be a whole word (货 is not in 送货)
             if self.pair_word_len[w] == 1 {
                 let opinion_only = self.pair_word_uses[w].iter().all(|&(_, a)| !a);
-                let whole = tokens.iter().any(|t| t.start == s && t.end == e);
+                let whole = token_ending(tokens, e).is_some_and(|t| t.start == s);
                 if !(whole || opinion_only && ends_token(tokens, s, e)) {
                     continue;
                 }
@@ -445,14 +451,7 @@ impl Classifier {
         hits
     }
 
-    fn apply_scopes(
-        &self,
-        norm: &str,
-        tokens: &[Token],
-        clauses: &[(usize, usize)],
-        found: &Found,
-        hits: &mut [Hit],
-    ) {
+    fn apply_scopes(&self, norm: &str, tokens: &[Token], clauses: &[(usize, usize)], found: &Found, hits: &mut [Hit]) {
         let is_pair = |h: &Hit| matches!(self.rules.cues[h.cue].pattern, Pattern::Pair { .. });
         // Inside a longer phrase.
         for i in 0..hits.len() {
@@ -595,7 +594,7 @@ impl Classifier {
                 .filter(|n| rest.ends_with(n.as_str()))
                 .filter(|n| {
                     let start = from + rest.len() - n.len();
-                    tokens.iter().any(|t| t.start == start)
+                    starts_token(tokens, start)
                 })
                 .max_by_key(|n| n.len())
             {
@@ -727,7 +726,19 @@ impl Classifier {
 /// True when `s..e` is a whole token or the end of one (太慢 holds 慢; 差不多
 /// does not hold 差).
 fn ends_token(tokens: &[Token], s: usize, e: usize) -> bool {
-    tokens.iter().any(|t| t.end == e && t.start <= s)
+    token_ending(tokens, e).is_some_and(|t| t.start <= s)
+}
+
+/// The token that ends at byte `e` (tokens are in order and do not overlap).
+fn token_ending<'t, 'a>(tokens: &'t [Token<'a>], e: usize) -> Option<&'t Token<'a>> {
+    let i = tokens.partition_point(|t| t.end < e);
+    tokens.get(i).filter(|t| t.end == e)
+}
+
+/// True when a token starts at byte `s`.
+fn starts_token(tokens: &[Token], s: usize) -> bool {
+    let i = tokens.partition_point(|t| t.start < s);
+    tokens.get(i).is_some_and(|t| t.start == s)
 }
 
 /// True when the word at `s` starts with 不 between the same character
@@ -762,7 +773,7 @@ fn is_only_generic(rest: usize) -> bool {
 
 /// True when `s..e` starts at a token's start or ends at a token's end.
 fn on_token_bound(tokens: &[Token], s: usize, e: usize) -> bool {
-    tokens.iter().any(|t| t.start == s || t.end == e)
+    starts_token(tokens, s) || token_ending(tokens, e).is_some()
 }
 
 /// Index of the token that holds byte `pos`.
