@@ -19,7 +19,7 @@ python3 bench/make_export.py 1000 "$work/k1.csv"
   for i in $(seq 1 10); do echo "junior$i,junior,40"; done
 } > "$work/agents.csv"
 echo "--- 1,000,000 rows, with a roster, every output written"
-/usr/bin/time -f "triage: %e s wall, %M KB peak" "$bin" "$work/m1.csv" --agents "$work/agents.csv" --out "$work/out" -q > /dev/null
+TRIAGE_TIMINGS=1 /usr/bin/time -f "triage: %e s wall, %M KB peak" "$bin" "$work/m1.csv" --agents "$work/agents.csv" --out "$work/out" -q > /dev/null
 target/release/examples/segment "$work/m1.csv"
 echo "--- 1,000 rows (a cron run), 10 runs"
 start=$(date +%s.%N)

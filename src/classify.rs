@@ -9,7 +9,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Context, Result};
 
 use crate::gate::RegexBank;
-use crate::learn::Model;
+use crate::learn::{Model, Params};
 use crate::rules::{CueKind, Pattern, RuleSet};
 use crate::text::{self, Segmenter, Token};
 use crate::tier::Tier;
@@ -307,6 +307,21 @@ impl Classifier {
 
     /// Normalised text, hits and verdict of one review.
     fn steps(&self, raw: &str, stars: Option<Stars>) -> (String, Vec<Hit>, Verdict) {
+        let params = self.model.as_ref().map(Model::params).unwrap_or_default();
+        let mut verdicts = Vec::with_capacity(1);
+        let (norm, hits) = self.steps_with(raw, stars, &[params], &mut verdicts);
+        (norm, hits, verdicts.pop().expect("one verdict per setting"))
+    }
+
+    /// Everything up to the decision once, then the decision under each of
+    /// `settings` (for `learn`, which picks the thresholds).
+    fn steps_with(
+        &self,
+        raw: &str,
+        stars: Option<Stars>,
+        settings: &[Params],
+        verdicts: &mut Vec<Verdict>,
+    ) -> (String, Vec<Hit>) {
         let norm = text::normalise(raw);
         let tokens = self.seg.tokens(&norm);
         let clauses = text::clauses(&norm);
@@ -314,8 +329,22 @@ impl Classifier {
         let mut hits = self.match_cues(&norm, &tokens, &clauses, &found);
         self.apply_scopes(&norm, &tokens, &clauses, &found, &mut hits);
         let turned = self.has_standing_turn(&norm, &hits);
-        let verdict = self.decide(&hits, &tokens, stars, turned);
-        (norm, hits, verdict)
+        for &p in settings {
+            verdicts.push(self.decide(&hits, &tokens, stars, turned, p));
+        }
+        (norm, hits)
+    }
+
+    /// The tier of one review under each threshold setting, in order.
+    pub fn tiers_under(&self, raw: &str, stars: Option<Stars>, settings: &[Params]) -> Vec<Tier> {
+        let mut verdicts = Vec::with_capacity(settings.len());
+        self.steps_with(raw, stars, settings, &mut verdicts);
+        verdicts.into_iter().map(|v| v.tier).collect()
+    }
+
+    /// Use other learned weights (a fold of `learn`), keeping the rules.
+    pub fn set_weights(&mut self, weights: &[crate::rules::Weight]) {
+        self.model = Model::from_weights(weights);
     }
 
     /// Like `classify`, keeping every step for `explain`.
@@ -621,7 +650,7 @@ impl Classifier {
         !praised_after && !self.dismissers.find_iter(norm).any(|m| m.start() >= turn)
     }
 
-    fn decide(&self, hits: &[Hit], tokens: &[Token], stars: Option<Stars>, turned: bool) -> Verdict {
+    fn decide(&self, hits: &[Hit], tokens: &[Token], stars: Option<Stars>, turned: bool, p: Params) -> Verdict {
         let active: Vec<&Hit> = hits.iter().filter(|h| h.state == HitState::Active).collect();
         let mut causes: Vec<Tier> = active
             .iter()
@@ -657,7 +686,7 @@ impl Classifier {
             if top == Tier::Courier {
                 if let Some(model) = &self.model {
                     let words: Vec<&str> = tokens.iter().map(|t| t.word).collect();
-                    if let Some((senior, note)) = model.second_opinion(&words, Tier::Courier) {
+                    if let Some((senior, note)) = model.second_opinion(&words, Tier::Courier, p) {
                         let mut causes = causes;
                         causes.insert(0, senior);
                         let verdict = Verdict {
@@ -713,6 +742,7 @@ impl Classifier {
                 only_generic: is_only_generic(norm_len_outside(hits, tokens)),
             },
             stars,
+            p,
         );
         Verdict {
             tier: call.tier,

@@ -308,26 +308,26 @@ pub fn learn_command(
     }
     prov.push_str(&format!(", min count {}.", opts.min_count));
 
+    let mut classifier = classifier;
+    let texts: Vec<&str> = labelled.iter().map(|(t, _)| t.as_str()).collect();
     if let Some(k) = opts.folds {
         if k < 2 || k > labelled.len() {
             return Err(UsageError(format!("--folds {k}: expected 2 to {}", labelled.len())).into());
         }
         let mut predicted: Vec<Option<crate::classify::Verdict>> = vec![None; labelled.len()];
+        let mut chosen = Vec::new();
         for fold in 0..k {
-            let train: Vec<(Vec<String>, Tier)> = tiered
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| i % k != fold)
-                .map(|(_, x)| x.clone())
-                .collect();
-            let mut r = rules.clone();
-            r.weights = learn::train(&train, &polar, opts.min_count, learn::Params::default());
-            let c = Classifier::new(r)?;
+            let train: Vec<usize> = (0..labelled.len()).filter(|i| i % k != fold).collect();
+            // thresholds picked on the training folds only, then weights
+            let params = tune(&mut classifier, &tiered, &texts, &polar, &train, opts.min_count);
+            chosen.push(params);
+            let subset: Vec<(Vec<String>, Tier)> = train.iter().map(|&i| tiered[i].clone()).collect();
+            classifier.set_weights(&learn::train(&subset, &polar, opts.min_count, params));
             let held: Vec<(usize, crate::classify::Verdict)> = labelled
                 .par_iter()
                 .enumerate()
                 .filter(|(i, _)| i % k == fold)
-                .map(|(i, (text, _))| (i, c.classify(text, None)))
+                .map(|(i, (text, _))| (i, classifier.classify(text, None)))
                 .collect();
             for (i, v) in held {
                 predicted[i] = Some(v);
@@ -337,6 +337,15 @@ pub fn learn_command(
         let pairs: Vec<(Tier, Tier)> = labelled.iter().zip(&verdicts).map(|((_, t), v)| (*t, v.tier)).collect();
         let report = score(&pairs);
         print!("{}", render(&report, &format!("{k}-fold cross-validation ({prov})")));
+        for (fold, p) in chosen.iter().enumerate() {
+            println!(
+                "fold {}: cause_margin {} praise_margin {} override_margin {}",
+                fold + 1,
+                p.cause_margin,
+                p.praise_margin,
+                p.override_margin
+            );
+        }
         if let Some(path) = &opts.predictions {
             let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
             w.write_record(["text", "tier", "predicted", "evidence"])?;
@@ -348,7 +357,13 @@ pub fn learn_command(
         return Ok(ExitCode::Ok);
     }
 
-    let weights = learn::train(&tiered, &polar, opts.min_count, learn::Params::default());
+    let all: Vec<usize> = (0..labelled.len()).collect();
+    let params = tune(&mut classifier, &tiered, &texts, &polar, &all, opts.min_count);
+    prov.push_str(&format!(
+        " Thresholds picked by {TUNE_FOLDS}-fold cross-validation: cause_margin {}, praise_margin {}, override_margin {}.",
+        params.cause_margin, params.praise_margin, params.override_margin
+    ));
+    let weights = learn::train(&tiered, &polar, opts.min_count, params);
     let text = learn::render(&weights, &prov);
     let target = dir.join("weights.tsv");
     let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
@@ -360,6 +375,57 @@ pub fn learn_command(
     println!("{prov}\nwrote {} weights to {}", weights.len(), target.display());
     println!("check them: triage eval LABELLED.csv --rules {}", dir.display());
     Ok(ExitCode::Ok)
+}
+
+/// Folds used to pick the decision thresholds.
+const TUNE_FOLDS: usize = 5;
+
+/// Pick the decision thresholds for the reviews `rows` (indices into
+/// `tiered`/`texts`): cross-validate over them, score every setting of
+/// `Params::grid` by `learn::cost`, keep the cheapest (the first on a tie).
+/// Leaves `classifier` with the last fold's weights.
+fn tune(
+    classifier: &mut Classifier,
+    tiered: &[(Vec<String>, Tier)],
+    texts: &[&str],
+    polar: &[(Vec<String>, bool)],
+    rows: &[usize],
+    min_count: usize,
+) -> learn::Params {
+    let grid = learn::Params::grid();
+    let k = TUNE_FOLDS.min(rows.len()).max(1);
+    let mut cost = vec![0u64; grid.len()];
+    for fold in 0..k {
+        let train: Vec<(Vec<String>, Tier)> = rows
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| j % k != fold || k == 1)
+            .map(|(_, &i)| tiered[i].clone())
+            .collect();
+        classifier.set_weights(&learn::train(&train, polar, min_count, learn::Params::default()));
+        let c = &*classifier;
+        let fold_cost: Vec<u64> = rows
+            .par_iter()
+            .enumerate()
+            .filter(|(j, _)| j % k == fold)
+            .map(|(_, &i)| {
+                let truth = tiered[i].1;
+                c.tiers_under(texts[i], None, &grid)
+                    .into_iter()
+                    .map(|got| learn::cost(truth, got))
+                    .collect::<Vec<u64>>()
+            })
+            .reduce(
+                || vec![0; grid.len()],
+                |mut a, b| {
+                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                    a
+                },
+            );
+        cost.iter_mut().zip(fold_cost).for_each(|(x, y)| *x += y);
+    }
+    let best = (0..grid.len()).min_by_key(|&g| (cost[g], g)).unwrap_or(0);
+    grid[best]
 }
 
 /// A temporary file is created owner-only; a weights file is for everyone to read.

@@ -53,6 +53,38 @@ impl Default for Params {
     }
 }
 
+impl Params {
+    /// The settings `learn` tries, in a fixed order (ties keep the first).
+    pub fn grid() -> Vec<Params> {
+        let mut out = Vec::new();
+        for override_margin in [4.0, 1.0, 2.0, 3.0, 5.0, 6.0, 8.0, 1000.0] {
+            for praise_margin in [1.0, 0.0, 0.5, 2.0, 3.0, 4.0, 6.0] {
+                for cause_margin in [1.0, 0.0, 0.5, 1.5, 2.0, 3.0] {
+                    out.push(Params {
+                        cause_margin,
+                        praise_margin,
+                        override_margin,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// What a wrong tier costs when `learn` picks the thresholds: 1, and 3 when
+/// a senior's review (service, quality, fraud, unclassified) would go to a
+/// new hire (that call goes badly, and the buyer may be lost).
+pub fn cost(truth: Tier, got: Tier) -> u64 {
+    if truth == got {
+        0
+    } else if !matches!(truth, Tier::NewBuyer | Tier::Courier) && matches!(got, Tier::NewBuyer | Tier::Courier) {
+        3
+    } else {
+        1
+    }
+}
+
 /// What the weights decided.
 pub struct Call {
     pub tier: Tier,
@@ -235,7 +267,7 @@ impl Model {
 
     /// A senior tier (service or quality) the weights prefer over `found` by
     /// at least `override_margin`, with a note for the evidence column.
-    pub fn second_opinion(&self, words: &[&str], found: Tier) -> Option<(Tier, String)> {
+    pub fn second_opinion(&self, words: &[&str], found: Tier, p: Params) -> Option<(Tier, String)> {
         let (scores, _) = self.scores(words);
         let fi = LEARNED_TIERS.iter().position(|&t| t == found)?;
         [Tier::Service, Tier::Quality]
@@ -243,7 +275,7 @@ impl Model {
             .filter_map(|&t| {
                 let i = LEARNED_TIERS.iter().position(|&x| x == t)?;
                 let m = scores[i] - scores[fi];
-                (m >= self.params.override_margin).then_some((t, m))
+                (m >= p.override_margin).then_some((t, m))
             })
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(t, m)| (t, format!("learned={} over {} by {m:.1}", t.key(), found.key())))
@@ -255,7 +287,7 @@ impl Model {
     /// or praise. new_buyer is guarded: only with no complaint cue, a
     /// polarity clearly on the praise side and a rating that is not 差评.
     /// Anything in doubt goes to unclassified, a senior's tier.
-    pub fn decide(&self, words: &[&str], sig: Signals, stars: Option<Stars>) -> Call {
+    pub fn decide(&self, words: &[&str], sig: Signals, stars: Option<Stars>, p: Params) -> Call {
         let Signals {
             complaint,
             praise,
@@ -269,7 +301,6 @@ impl Model {
         let cause_idx: Vec<usize> = order.iter().copied().filter(|&i| i != 0).collect();
         let best = order[0];
         let margin = scores[best] - scores[order[1]];
-        let p = self.params;
         let doubtful_rating = stars == Some(Stars::Low);
         let happy = !complaint && !turned && !doubtful_rating;
         let praise_clear = happy && pol <= -p.praise_margin;
@@ -513,20 +544,37 @@ mod tests {
         sorted.sort_by(|a, b| a.class.cmp(&b.class).then(a.token.cmp(&b.token)));
         assert_eq!(w, sorted, "weights are written sorted");
         let m = Model::from_weights(&w).expect("weights give a model");
+        let p = m.params();
+        assert_eq!(p.override_margin, 2.0, "thresholds travel in the weights");
         let praised = Signals {
             praise: true,
             ..Signals::default()
         };
-        assert_eq!(m.decide(&["起球"], Signals::default(), None).tier, Tier::Quality);
-        assert_eq!(m.decide(&["太慢"], Signals::default(), None).tier, Tier::Courier);
+        assert_eq!(m.decide(&["起球"], Signals::default(), None, p).tier, Tier::Quality);
+        assert_eq!(m.decide(&["太慢"], Signals::default(), None, p).tier, Tier::Courier);
         assert_eq!(
-            m.decide(&["喜欢", "满意"], praised, Some(Stars::Mid)).tier,
+            m.decide(&["喜欢", "满意"], praised, Some(Stars::Mid), p).tier,
             Tier::NewBuyer
         );
         // the same praise under a 差评 is doubtful: a senior looks
         assert_eq!(
-            m.decide(&["喜欢", "满意"], praised, Some(Stars::Low)).tier,
+            m.decide(&["喜欢", "满意"], praised, Some(Stars::Low), p).tier,
             Tier::Unclassified
         );
+    }
+
+    #[test]
+    fn a_senior_review_sent_to_a_new_hire_costs_most() {
+        assert_eq!(cost(Tier::Quality, Tier::Quality), 0);
+        assert_eq!(cost(Tier::Quality, Tier::Service), 1);
+        assert_eq!(cost(Tier::Courier, Tier::Quality), 1);
+        assert_eq!(cost(Tier::Quality, Tier::Courier), 3);
+        assert_eq!(cost(Tier::Unclassified, Tier::NewBuyer), 3);
+        let grid = Params::grid();
+        assert_eq!(grid[0], Params::default(), "a tie keeps the defaults");
+        let mut keys: Vec<String> = grid.iter().map(|p| format!("{p:?}")).collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), grid.len(), "no setting is tried twice");
     }
 }
