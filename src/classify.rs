@@ -195,7 +195,6 @@ impl Classifier {
     /// Compile a rule set. Fails only on what `RuleSet` checks already
     /// catch, so an error here is a bug in those checks.
     pub fn new(rules: RuleSet) -> Result<Classifier> {
-        let seg = Segmenter::new(rules.dict.iter().map(|(w, f)| (w.as_str(), *f)));
         let mut phrase_pats = Vec::new();
         let mut phrase_cue = Vec::new();
         let mut regex_pats: Vec<(&str, String)> = Vec::new();
@@ -278,6 +277,8 @@ impl Classifier {
         let dismissers = AhoCorasick::new(&rules.dismissers).context("building the dismisser matcher")?;
         let turns = AhoCorasick::new(&rules.turns).context("building the turn matcher")?;
         let model = Model::from_weights(&rules.weights);
+        // last: jieba may still be loading (text::preload)
+        let seg = Segmenter::new(rules.dict.iter().map(|(w, f)| (w.as_str(), *f)));
         Ok(Classifier {
             rules,
             seg,

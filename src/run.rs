@@ -33,6 +33,13 @@ pub const BATCH_MIN_CHARS: usize = 12;
 
 /// Run the command line. Safe to call more than once in a process.
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    // commands that segment text: load jieba while the rules are read
+    if matches!(
+        cli.command,
+        None | Some(Command::Eval { .. } | Command::Explain { .. } | Command::Learn { .. })
+    ) {
+        text::preload();
+    }
     match cli.command {
         None => {
             let cfg = Config::from_cli(cli.run)?;

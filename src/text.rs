@@ -4,7 +4,31 @@
 //! It knows nothing of tiers or rules: it turns raw review text into a
 //! normalised string, clauses and tokens with byte offsets into that string.
 
+use std::sync::Mutex;
+use std::thread::JoinHandle;
+
 use jieba_rs::Jieba;
+
+/// jieba's dictionary, loading on its own thread (see `preload`).
+static LOADING: Mutex<Option<JoinHandle<Jieba>>> = Mutex::new(None);
+
+/// Start loading jieba's dictionary (about 0.2 s) on another thread, so it
+/// overlaps with reading the rules. The next `Segmenter::new` takes it.
+pub fn preload() {
+    let mut loading = LOADING.lock().unwrap_or_else(|e| e.into_inner());
+    if loading.is_none() {
+        *loading = Some(std::thread::spawn(Jieba::new));
+    }
+}
+
+/// The preloaded dictionary, or a fresh load when there is none.
+fn base_jieba() -> Jieba {
+    let started = LOADING.lock().unwrap_or_else(|e| e.into_inner()).take();
+    match started.map(JoinHandle::join) {
+        Some(Ok(jieba)) => jieba,
+        _ => Jieba::new(),
+    }
+}
 
 /// Normalise review text so rules see one spelling of each thing.
 ///
@@ -102,7 +126,7 @@ impl Segmenter {
     /// Load jieba's default dictionary and add the given shop words
     /// (`word` or `word freq`).
     pub fn new<'w>(words: impl IntoIterator<Item = (&'w str, Option<usize>)>) -> Self {
-        let mut jieba = Jieba::new();
+        let mut jieba = base_jieba();
         for (word, freq) in words {
             // A word that is not in jieba's dictionary gets a frequency high
             // enough to win against its parts.
