@@ -154,8 +154,8 @@ pub struct CaseInput<'a> {
     pub buyer: &'a str,
     pub order_id: &'a str,
     pub tier: Tier,
-    /// Sortable time (`input::time_key`).
-    pub time: &'a str,
+    /// Sortable time (`input::time_key`; 0 when unknown).
+    pub time: u64,
     /// The ledger case it comes back with, and why.
     pub carry: Option<(i64, Carry)>,
 }
@@ -188,7 +188,7 @@ pub struct Case {
     /// Highest tier of its reviews.
     pub tier: Tier,
     /// Newest review time.
-    pub newest: String,
+    pub newest: u64,
     /// Why it comes back from an earlier run, if it does.
     pub carry: Option<Carry>,
     /// The ledger cases it continues (the first is kept).
@@ -258,9 +258,7 @@ pub fn build_cases(reviews: &[CaseInput]) -> Vec<Case> {
                 let case = &mut cases[c];
                 case.reviews.push(i);
                 case.tier = case.tier.max(r.tier);
-                if r.time > case.newest.as_str() {
-                    case.newest = r.time.to_string();
-                }
+                case.newest = case.newest.max(r.time);
                 if let Some((id, why)) = r.carry {
                     if !case.ledger_ids.contains(&id) {
                         case.ledger_ids.push(id);
@@ -278,7 +276,7 @@ pub fn build_cases(reviews: &[CaseInput]) -> Vec<Case> {
                 cases.push(Case {
                     reviews: vec![i],
                     tier: r.tier,
-                    newest: r.time.to_string(),
+                    newest: r.time,
                     carry: r.carry.map(|c| c.1),
                     ledger_ids: r.carry.map(|c| c.0).into_iter().collect(),
                     preferred: None,
@@ -391,7 +389,7 @@ mod tests {
             buyer,
             order_id: order,
             tier,
-            time,
+            time: crate::input::time_key(time),
             carry: None,
         }
     }
@@ -400,7 +398,7 @@ mod tests {
         Case {
             reviews: vec![review],
             tier,
-            newest: newest.into(),
+            newest: crate::input::time_key(newest),
             carry: None,
             ledger_ids: Vec::new(),
             preferred: None,
@@ -419,7 +417,7 @@ mod tests {
         assert_eq!(cases.len(), 3);
         assert_eq!(cases[0].reviews, [0, 2]);
         assert_eq!(cases[0].tier, Tier::Quality);
-        assert_eq!(cases[0].newest, "2026-11-03 00:00:00");
+        assert_eq!(cases[0].newest, 20261103000000);
     }
 
     #[test]
@@ -502,9 +500,9 @@ mod properties {
         ) {
             let buyers: Vec<String> = reviews.iter().map(|(b, _, _, masked)| if *masked { format!("王*{b}") } else { format!("buyer{b}") }).collect();
             let orders: Vec<String> = (0..reviews.len()).map(|i| format!("o{i}")).collect();
-            let times: Vec<String> = reviews.iter().map(|(_, _, t, _)| format!("2026-11-{:02} 00:00:00", t + 1)).collect();
+            let times: Vec<u64> = reviews.iter().map(|(_, _, t, _)| crate::input::time_key(&format!("2026-11-{:02} 00:00:00", t + 1))).collect();
             let inputs: Vec<CaseInput> = reviews.iter().enumerate().map(|(i, (_, tier, _, _))| CaseInput {
-                buyer: &buyers[i], order_id: &orders[i], tier: *tier, time: &times[i], carry: None,
+                buyer: &buyers[i], order_id: &orders[i], tier: *tier, time: times[i], carry: None,
             }).collect();
             let cases = build_cases(&inputs);
             // every review is in exactly one case

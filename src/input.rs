@@ -649,10 +649,10 @@ fn parse_row(
     })
 }
 
-/// A sortable key for a review time: `YYYY-MM-DD HH:MM:SS` from the digit
-/// groups of whatever the export wrote (2026/11/3 9:05, 2026-11-03T09:05:00).
-/// Empty when no date can be read, which sorts oldest.
-pub fn time_key(s: &str) -> String {
+/// A sortable key for a review time, the number YYYYMMDDHHMMSS, from the
+/// digit groups of whatever the export wrote (2026/11/3 9:05,
+/// 2026-11-03T09:05:00). 0 when no date can be read, which sorts oldest.
+pub fn time_key(s: &str) -> u64 {
     let nums: Vec<u32> = s
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
@@ -663,9 +663,11 @@ pub fn time_key(s: &str) -> String {
             let hh = rest.first().copied().unwrap_or(0);
             let mm = rest.get(1).copied().unwrap_or(0);
             let ss = rest.get(2).copied().unwrap_or(0);
-            format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}")
+            let (y, m, d) = (u64::from(*y), u64::from(*m), u64::from(*d));
+            let (hh, mm, ss) = (u64::from(hh.min(99)), u64::from(mm.min(99)), u64::from(ss.min(99)));
+            ((((y * 100 + m) * 100 + d) * 100 + hh) * 100 + mm) * 100 + ss
         }
-        _ => String::new(),
+        _ => 0,
     }
 }
 
@@ -757,9 +759,9 @@ mod tests {
 
     #[test]
     fn time_keys_sort_as_times() {
-        assert_eq!(time_key("2026/11/3 9:05"), "2026-11-03 09:05:00");
-        assert_eq!(time_key("2026-11-03T09:05:07+08:00"), "2026-11-03 09:05:07");
-        assert_eq!(time_key("昨天"), "");
+        assert_eq!(time_key("2026/11/3 9:05"), 20261103090500);
+        assert_eq!(time_key("2026-11-03T09:05:07+08:00"), 20261103090507);
+        assert_eq!(time_key("昨天"), 0);
         assert!(time_key("2026/11/10 8:00") > time_key("2026/11/9 23:00"));
     }
 }

@@ -123,8 +123,8 @@ pub struct Handed<'a> {
     pub tier: &'static str,
     /// (agent, level) when someone took it.
     pub agent: Option<(&'a str, &'a str)>,
-    /// Fresh reviews of this run: (review key, review).
-    pub fresh: Vec<(&'a str, &'a Review)>,
+    /// Fresh reviews of this run: (review identity, review).
+    pub fresh: Vec<(u128, &'a Review)>,
 }
 
 /// Follow-up timing, from the rules folder's `followup.txt`.
@@ -361,7 +361,7 @@ impl Ledger {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 )?
                 .execute(params![
-                        key,
+                        format!("{key:032x}"),
                         case_id,
                         r.order_id,
                         text_hash(&r.text),

@@ -127,13 +127,13 @@ pub fn init_rules(dir: &std::path::Path) -> Result<()> {
 struct Triaged {
     review: Review,
     verdict: Verdict,
-    time: String,
+    time: u64,
     /// The ledger case this review comes back with, and why.
     carry: Option<(i64, Carry)>,
     /// Handed out in an earlier run (to this agent, when known): not again.
     handed_before: Option<String>,
-    /// The ledger's key for this review (with a ledger only).
-    key: Option<String>,
+    /// The ledger's key for this review (with a ledger only; see `ledger::review_key`).
+    key: Option<u128>,
 }
 
 /// Read every input, tier every mid/low review, assign, write. Returns the
@@ -235,7 +235,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                         buyer: &t.review.buyer,
                         order_id: &t.review.order_id,
                         tier: t.verdict.tier,
-                        time: &t.time,
+                        time: t.time,
                         carry: t.carry,
                     }
                 })
@@ -411,7 +411,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 fresh: case
                     .reviews
                     .iter()
-                    .filter_map(|&i| Some((rows[i].key.as_deref()?, &rows[i].review)))
+                    .filter_map(|&i| Some((rows[i].key?, &rows[i].review)))
                     .collect(),
             })
             .collect();
@@ -555,6 +555,7 @@ fn remember(l: &Ledger, cfg: &Config, rows: &mut Vec<Triaged>) -> Result<Memory>
     let first_run = l.is_empty()?;
     memory.first_run = first_run;
     for t in rows.iter_mut() {
+        let id = t.review.identity();
         let key = crate::ledger::review_key(&t.review);
         if let Some(&c) = by_key.get(&key) {
             t.carry = Some(c);
@@ -565,7 +566,7 @@ fn remember(l: &Ledger, cfg: &Config, rows: &mut Vec<Triaged>) -> Result<Memory>
             t.handed_before = Some(known.agent.unwrap_or_default());
             memory.already += 1;
         }
-        t.key = Some(key);
+        t.key = Some(id);
     }
     let classifier = &cfg.classifier;
     for c in carried {
@@ -580,7 +581,7 @@ fn remember(l: &Ledger, cfg: &Config, rows: &mut Vec<Triaged>) -> Result<Memory>
                 verdict,
                 carry: Some((c.id, c.why)),
                 handed_before: None,
-                key: Some(key),
+                key: u128::from_str_radix(&key, 16).ok(),
             });
         }
     }
