@@ -75,7 +75,7 @@ pub struct Verdict {
     pub causes: Vec<Tier>,
     pub evidence: Vec<Evidence>,
     /// When the learned weights decided: what they said and by what margin.
-    pub learned: Option<String>,
+    pub learned: Option<crate::learn::Note>,
 }
 
 impl Verdict {
@@ -99,7 +99,7 @@ impl Verdict {
             parts.push(format!("{}={}", k.name(), words.join(",")));
         }
         if let Some(l) = &self.learned {
-            parts.push(l.clone());
+            parts.push(l.to_string());
         }
         if parts.is_empty() {
             parts.push("no cue".into());

@@ -88,8 +88,36 @@ pub fn cost(truth: Tier, got: Tier) -> u64 {
 /// What the weights decided.
 pub struct Call {
     pub tier: Tier,
-    /// `learned=quality margin 2.3, complaint 1.7` for the evidence column.
-    pub note: String,
+    pub note: Note,
+}
+
+/// What the weights said, for the evidence column. Kept as numbers (a
+/// million reviews each carry one) and written out only when shown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Note {
+    /// `learned=quality margin 2.3, complaint +1.7`
+    Decided { tier: Tier, margin: f64, complaint: f64 },
+    /// `learned=service over courier by 4.2`
+    Overruled { tier: Tier, found: Tier, by: f64 },
+}
+
+impl std::fmt::Display for Note {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Note::Decided {
+                tier,
+                margin,
+                complaint,
+            } => {
+                write!(
+                    f,
+                    "learned={} margin {margin:.1}, complaint {complaint:+.1}",
+                    tier.key()
+                )
+            }
+            Note::Overruled { tier, found, by } => write!(f, "learned={} over {} by {by:.1}", tier.key(), found.key()),
+        }
+    }
 }
 
 /// What the hand rules saw in a review they found no cause in.
@@ -267,7 +295,7 @@ impl Model {
 
     /// A senior tier (service or quality) the weights prefer over `found` by
     /// at least `override_margin`, with a note for the evidence column.
-    pub fn second_opinion(&self, words: &[&str], found: Tier, p: Params) -> Option<(Tier, String)> {
+    pub fn second_opinion(&self, words: &[&str], found: Tier, p: Params) -> Option<(Tier, Note)> {
         let (scores, _) = self.scores(words);
         let fi = LEARNED_TIERS.iter().position(|&t| t == found)?;
         [Tier::Service, Tier::Quality]
@@ -278,7 +306,7 @@ impl Model {
                 (m >= p.override_margin).then_some((t, m))
             })
             .max_by(|a, b| a.1.total_cmp(&b.1))
-            .map(|(t, m)| (t, format!("learned={} over {} by {m:.1}", t.key(), found.key())))
+            .map(|(tier, by)| (tier, Note::Overruled { tier, found, by }))
     }
 
     /// Decide a review the hand rules found no cause in.
@@ -321,7 +349,11 @@ impl Model {
         } else {
             Tier::Unclassified
         };
-        let note = format!("learned={} margin {:.1}, complaint {:+.1}", tier.key(), margin, pol);
+        let note = Note::Decided {
+            tier,
+            margin,
+            complaint: pol,
+        };
         Call { tier, note }
     }
 
