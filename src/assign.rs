@@ -394,11 +394,11 @@ mod tests {
         }
     }
 
-    fn case(review: usize, tier: Tier, newest: &str) -> Case {
+    fn case(review: usize, tier: Tier, newest: u64) -> Case {
         Case {
             reviews: vec![review],
             tier,
-            newest: crate::input::time_key(newest),
+            newest,
             carry: None,
             ledger_ids: Vec::new(),
             preferred: None,
@@ -424,12 +424,12 @@ mod tests {
     fn juniors_take_easy_cases_first_seniors_keep_capacity_for_hard_ones() {
         let agents = [agent("老王", true, 2), agent("小李", false, 1), agent("小张", false, 1)];
         let cases = vec![
-            case(0, Tier::Courier, "3"),
-            case(1, Tier::Quality, "1"),
-            case(2, Tier::NewBuyer, "2"),
-            case(3, Tier::Courier, "0"),
-            case(4, Tier::Fraud, "0"),
-            case(5, Tier::Courier, "9"),
+            case(0, Tier::Courier, 3),
+            case(1, Tier::Quality, 1),
+            case(2, Tier::NewBuyer, 2),
+            case(3, Tier::Courier, 0),
+            case(4, Tier::Fraud, 0),
+            case(5, Tier::Courier, 9),
         ];
         let a = assign(cases, &agents);
         // quality and fraud to the senior first
@@ -446,11 +446,11 @@ mod tests {
     #[test]
     fn comebacks_go_first_escalations_to_seniors_and_buyers_keep_their_agent() {
         let agents = [agent("小李", false, 1), agent("小张", false, 1), agent("老王", true, 1)];
-        let mut fresh = case(0, Tier::Courier, "9");
+        let mut fresh = case(0, Tier::Courier, 9);
         fresh.preferred = Some(1);
-        let mut backlog = case(1, Tier::Courier, "1");
+        let mut backlog = case(1, Tier::Courier, 1);
         backlog.carry = Some(Carry::Backlog);
-        let mut escalated = case(2, Tier::Courier, "0");
+        let mut escalated = case(2, Tier::Courier, 0);
         escalated.carry = Some(Carry::Escalate);
         escalated.preferred = None;
         let a = assign(vec![fresh, backlog, escalated], &agents);
@@ -465,7 +465,7 @@ mod tests {
     #[test]
     fn no_eligible_agent_is_its_own_reason() {
         let agents = [agent("小李", false, 5)];
-        let cases = vec![case(0, Tier::Service, "")];
+        let cases = vec![case(0, Tier::Service, 0)];
         assert_eq!(assign(cases, &agents).outcome, [Err(BacklogReason::NoEligibleAgent)]);
     }
 }
