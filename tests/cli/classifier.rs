@@ -130,6 +130,11 @@ fn learn_then_eval_then_run_with_the_lead_s_own_labels() {
     let mut sorted = rows.clone();
     sorted.sort();
     assert_eq!(rows, sorted, "weights are sorted so a retrain diffs cleanly");
+    // the thresholds learn picked travel with the weights, and say how they were picked
+    for name in ["cause_margin", "praise_margin", "override_margin"] {
+        assert!(rows.contains(&("param", name)), "{name} is in weights.tsv");
+    }
+    assert!(weights.contains("Thresholds picked by 5-fold cross-validation"));
     wd.run(&["rules", "check", "r"]).expect_code(0);
     // what the lead taught: a cockroach in the box is the shop's doing
     wd.run(&["explain", "盒子里竟然有蟑螂", "--rules", "r"])
