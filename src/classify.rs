@@ -413,7 +413,7 @@ impl Classifier {
         }
         // Only the regexes whose gate words are in the text run (see gate.rs);
         // a RegexSet of these bounded-gap patterns measured slower.
-        for (ri, m) in self.regexes.first_matches_given(norm, found.gates.iter().copied()) {
+        for (ri, m) in self.regexes.first_matches(norm, found.gates.iter().copied()) {
             let cue = self.regex_cue[ri];
             hits.push(Hit {
                 cue,
@@ -540,7 +540,7 @@ impl Classifier {
             }
         }
         // Vetoes.
-        for (vi, m) in self.vetoes.first_matches_given(norm, found.veto_gates.iter().copied()) {
+        for (vi, m) in self.vetoes.first_matches(norm, found.veto_gates.iter().copied()) {
             let (kind, origin) = &self.veto_of[vi];
             for h in hits
                 .iter_mut()

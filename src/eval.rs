@@ -308,6 +308,7 @@ pub fn learn_command(
     }
     prov.push_str(&format!(", min count {}.", opts.min_count));
 
+    let polarity = learn::fit_polarity(&polar, opts.min_count);
     let mut classifier = classifier;
     let texts: Vec<&str> = labelled.iter().map(|(t, _)| t.as_str()).collect();
     if let Some(k) = opts.folds {
@@ -319,10 +320,10 @@ pub fn learn_command(
         for fold in 0..k {
             let train: Vec<usize> = (0..labelled.len()).filter(|i| i % k != fold).collect();
             // thresholds picked on the training folds only, then weights
-            let params = tune(&mut classifier, &tiered, &texts, &polar, &train, opts.min_count);
+            let params = tune(&mut classifier, &tiered, &texts, &polarity, &train, opts.min_count);
             chosen.push(params);
             let subset: Vec<(Vec<String>, Tier)> = train.iter().map(|&i| tiered[i].clone()).collect();
-            classifier.set_weights(&learn::train(&subset, &polar, opts.min_count, params));
+            classifier.set_weights(&learn::train(&subset, &polarity, opts.min_count, params));
             let held: Vec<(usize, crate::classify::Verdict)> = labelled
                 .par_iter()
                 .enumerate()
@@ -358,12 +359,12 @@ pub fn learn_command(
     }
 
     let all: Vec<usize> = (0..labelled.len()).collect();
-    let params = tune(&mut classifier, &tiered, &texts, &polar, &all, opts.min_count);
+    let params = tune(&mut classifier, &tiered, &texts, &polarity, &all, opts.min_count);
     prov.push_str(&format!(
         " Thresholds picked by {TUNE_FOLDS}-fold cross-validation: cause_margin {}, praise_margin {}, override_margin {}.",
         params.cause_margin, params.praise_margin, params.override_margin
     ));
-    let weights = learn::train(&tiered, &polar, opts.min_count, params);
+    let weights = learn::train(&tiered, &polarity, opts.min_count, params);
     let text = learn::render(&weights, &prov);
     let target = dir.join("weights.tsv");
     let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
@@ -388,7 +389,7 @@ fn tune(
     classifier: &mut Classifier,
     tiered: &[(Vec<String>, Tier)],
     texts: &[&str],
-    polar: &[(Vec<String>, bool)],
+    polarity: &[crate::rules::Weight],
     rows: &[usize],
     min_count: usize,
 ) -> learn::Params {
@@ -402,7 +403,7 @@ fn tune(
             .filter(|(j, _)| j % k != fold || k == 1)
             .map(|(_, &i)| tiered[i].clone())
             .collect();
-        classifier.set_weights(&learn::train(&train, polar, min_count, learn::Params::default()));
+        classifier.set_weights(&learn::train(&train, polarity, min_count, learn::Params::default()));
         let c = &*classifier;
         let fold_cost: Vec<u64> = rows
             .par_iter()

@@ -2,11 +2,11 @@
 //!
 //! Most rule patterns must begin (or end) with one of a few words:
 //! `(等了|过了)?[0-9]+天才到` ends in 到, `快递.{0,6}催` begins with 快递.
-//! One Aho-Corasick pass finds those words in a review, and only the
-//! patterns whose words are there are run, from the first place they can
-//! start. The answers are the same as running every regex on every review.
+//! The caller finds those words in its own Aho-Corasick pass over a review
+//! (the classifier's lexicon); only the patterns whose words are there are
+//! run, from the first place they can start. The answers are the same as
+//! running every regex on every review.
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use anyhow::{Context, Result};
 use regex::{Match, Regex};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
@@ -17,9 +17,8 @@ pub struct RegexBank {
     /// Has words every match begins with / ends with.
     has_prefix: Vec<bool>,
     has_suffix: Vec<bool>,
-    /// The gate words, and one automaton to find them on their own.
-    word_list: Vec<Vec<u8>>,
-    words: AhoCorasick,
+    /// The gate words.
+    words: Vec<Vec<u8>>,
     /// For each gate word: the regexes it opens, and whether as a prefix.
     opens: Vec<Vec<(usize, bool)>>,
 }
@@ -72,14 +71,8 @@ impl RegexBank {
                 }
             }
         }
-        let word_list = words;
-        let words = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&word_list)
-            .context("building the regex gate")?;
         Ok(RegexBank {
             regexes,
-            word_list,
             has_prefix,
             has_suffix,
             words,
@@ -87,38 +80,15 @@ impl RegexBank {
         })
     }
 
-    pub fn len(&self) -> usize {
-        self.regexes.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.regexes.is_empty()
-    }
-
-    /// How many patterns have a gate.
-    pub fn gated(&self) -> usize {
-        (0..self.len())
-            .filter(|&i| self.has_prefix[i] || self.has_suffix[i])
-            .count()
-    }
-
     /// The gate words, for a caller that finds them in its own pass.
     pub fn words(&self) -> &[Vec<u8>] {
-        &self.word_list
+        &self.words
     }
 
-    /// The first match of every regex in `text`, in pattern order.
-    pub fn first_matches<'t>(&self, text: &'t str) -> Vec<(usize, Match<'t>)> {
-        let found = self
-            .words
-            .find_overlapping_iter(text)
-            .map(|m| (m.pattern().as_usize(), m.start(), m.end()));
-        self.first_matches_given(text, found)
-    }
-
-    /// Like `first_matches`, given every place a gate word occurs in `text`
-    /// as (index into `words()`, start, end).
-    pub fn first_matches_given<'t>(
+    /// The first match of every regex in `text`, in pattern order, given
+    /// every place a gate word occurs in `text` as (index into `words()`,
+    /// start, end).
+    pub fn first_matches<'t>(
         &self,
         text: &'t str,
         found: impl IntoIterator<Item = (usize, usize, usize)>,
@@ -168,7 +138,11 @@ mod tests {
             "[a-z]+",
         ];
         let b = bank(&patterns);
-        assert!(b.gated() >= 3, "most patterns get a gate");
+        let gated = (0..patterns.len())
+            .filter(|&i| b.has_prefix[i] || b.has_suffix[i])
+            .count();
+        assert!(gated >= 3, "most patterns get a gate");
+        let finder = aho_corasick::AhoCorasick::new(b.words()).unwrap();
         let texts = [
             "等了5天才到,快递员说催也没用",
             "过了三周才收到",
@@ -179,8 +153,11 @@ mod tests {
             "",
         ];
         for t in texts {
+            let found = finder
+                .find_overlapping_iter(t)
+                .map(|m| (m.pattern().as_usize(), m.start(), m.end()));
             let got: Vec<(usize, (usize, usize))> = b
-                .first_matches(t)
+                .first_matches(t, found)
                 .into_iter()
                 .map(|(i, m)| (i, (m.start(), m.end())))
                 .collect();

@@ -376,22 +376,27 @@ impl Model {
     }
 }
 
-/// Fit naive Bayes weights.
-///
-/// `tiered` are (tokens, tier) from tier-labelled reviews; fraud rows are
-/// left out. `polar` are (tokens, is_complaint) from the polarity corpus.
-/// Tokens seen fewer than `min_count` times are dropped. The result is
-/// sorted by (class, token) so a retrain diffs cleanly.
-pub fn train(
-    tiered: &[(Vec<String>, Tier)],
-    polar: &[(Vec<String>, bool)],
-    min_count: usize,
-    params: Params,
-) -> Vec<Weight> {
+/// The whole weights file: the tier head fitted on `tiered` (tokens, tier
+/// from tier-labelled reviews; fraud rows are left out), the polarity head
+/// from `fit_polarity`, and the thresholds. Tokens seen fewer than
+/// `min_count` times are dropped. The result is sorted by (class, token) so
+/// a retrain diffs cleanly.
+pub fn train(tiered: &[(Vec<String>, Tier)], polarity: &[Weight], min_count: usize, params: Params) -> Vec<Weight> {
+    let mut out = fit_tiers(tiered, min_count);
+    out.extend_from_slice(polarity);
+    out.push(weight("cause_margin", PARAM, params.cause_margin));
+    out.push(weight("praise_margin", PARAM, params.praise_margin));
+    out.push(weight("override_margin", PARAM, params.override_margin));
+    out.retain(|w| w.class == PARAM || w.token == BIAS || w.weight.abs() >= 0.05);
+    out.sort_by(|a, b| a.class.cmp(&b.class).then(a.token.cmp(&b.token)));
+    out
+}
+
+/// The polarity head, naive Bayes log-odds of a complaint per token, from
+/// `polar` (tokens, is_complaint) of the polarity corpus. It does not
+/// depend on the tier labels, so `learn` fits it once for every fold.
+pub fn fit_polarity(polar: &[(Vec<String>, bool)], min_count: usize) -> Vec<Weight> {
     let mut out = Vec::new();
-    // tier head: softmax regression over token presence
-    out.extend(fit_tiers(tiered, min_count));
-    // polarity head: log-odds of complaint per token
     let mut pc: HashMap<&str, [f64; 2]> = HashMap::new();
     let mut ptot = [0.0f64; 2];
     let mut pdocs = [0.0f64; 2];
@@ -419,11 +424,6 @@ pub fn train(
             out.push(weight(tok, COMPLAINT, w));
         }
     }
-    out.push(weight("cause_margin", PARAM, params.cause_margin));
-    out.push(weight("praise_margin", PARAM, params.praise_margin));
-    out.push(weight("override_margin", PARAM, params.override_margin));
-    out.retain(|w| w.class == PARAM || w.token == BIAS || w.weight.abs() >= 0.05);
-    out.sort_by(|a, b| a.class.cmp(&b.class).then(a.token.cmp(&b.token)));
     out
 }
 
@@ -564,7 +564,7 @@ mod tests {
         ];
         let w = train(
             &tiered,
-            &polar,
+            &fit_polarity(&polar, 1),
             1,
             Params {
                 cause_margin: 0.5,
