@@ -25,7 +25,7 @@ fn main() {
         Arc::new(AtomicU64::new(0)),
         |row| {
             if let Row::Review(r) = row {
-                texts.push(r.text);
+                texts.push(r.text().to_string());
             }
         },
     )

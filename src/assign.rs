@@ -161,7 +161,7 @@ pub struct CaseInput<'a> {
 }
 
 /// The ledger's name of each case, from its first review's buyer and order.
-pub fn cases_keys<'a>(cases: &[Case], review: impl Fn(usize) -> (&'a String, &'a String)) -> Vec<String> {
+pub fn cases_keys<'a>(cases: &[Case], review: impl Fn(usize) -> (&'a str, &'a str)) -> Vec<String> {
     cases
         .iter()
         .map(|c| {

@@ -194,28 +194,87 @@ impl Rating {
 }
 
 /// One mid/low review as read.
+///
+/// Its six text fields live in one allocation (a million reviews are held
+/// at once on a big run); read them through the methods of the same names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Review {
     /// Index of the input file in the run.
     pub file: usize,
     /// Line where the record starts (1-based, header is line 1).
     pub line: u64,
-    pub order_id: String,
-    pub buyer: String,
     pub rating: Rating,
-    pub created_at: String,
-    pub item: String,
-    pub text: String,
-    pub follow_up: String,
+    /// order id, buyer, time, item, text and follow-up, one after another.
+    fields: Box<str>,
+    /// Where each of those ends in `fields`.
+    ends: [u32; 6],
+}
+
+/// The text fields of a review, to make one.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReviewFields<'a> {
+    pub order_id: &'a str,
+    pub buyer: &'a str,
+    pub created_at: &'a str,
+    pub item: &'a str,
+    pub text: &'a str,
+    pub follow_up: &'a str,
 }
 
 impl Review {
+    pub fn new(file: usize, line: u64, rating: Rating, f: ReviewFields<'_>) -> Review {
+        let parts = [f.order_id, f.buyer, f.created_at, f.item, f.text, f.follow_up];
+        let mut fields = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        let mut ends = [0u32; 6];
+        for (end, part) in ends.iter_mut().zip(parts) {
+            fields.push_str(part);
+            // a CSV row of 4 GiB is not something an export holds
+            *end = u32::try_from(fields.len()).unwrap_or(u32::MAX);
+        }
+        Review {
+            file,
+            line,
+            rating,
+            fields: fields.into_boxed_str(),
+            ends,
+        }
+    }
+
+    fn field(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.fields[start..self.ends[i] as usize]
+    }
+
+    pub fn order_id(&self) -> &str {
+        self.field(0)
+    }
+
+    pub fn buyer(&self) -> &str {
+        self.field(1)
+    }
+
+    pub fn created_at(&self) -> &str {
+        self.field(2)
+    }
+
+    pub fn item(&self) -> &str {
+        self.field(3)
+    }
+
+    pub fn text(&self) -> &str {
+        self.field(4)
+    }
+
+    pub fn follow_up(&self) -> &str {
+        self.field(5)
+    }
+
     /// The text classified: the review and the buyer's follow-up together.
     pub fn full_text(&self) -> std::borrow::Cow<'_, str> {
-        if self.follow_up.trim().is_empty() {
-            std::borrow::Cow::Borrowed(&self.text)
+        if self.follow_up().trim().is_empty() {
+            std::borrow::Cow::Borrowed(self.text())
         } else {
-            std::borrow::Cow::Owned(format!("{} {}", self.text, self.follow_up))
+            std::borrow::Cow::Owned(format!("{} {}", self.text(), self.follow_up()))
         }
     }
 
@@ -226,12 +285,12 @@ impl Review {
         let half = |salt: u8| {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             salt.hash(&mut h);
-            if self.order_id.is_empty() {
-                (&self.buyer, &self.created_at).hash(&mut h);
+            if self.order_id().is_empty() {
+                (self.buyer(), self.created_at()).hash(&mut h);
             } else {
-                self.order_id.hash(&mut h);
+                self.order_id().hash(&mut h);
             }
-            (&self.text, &self.follow_up).hash(&mut h);
+            (self.text(), self.follow_up()).hash(&mut h);
             h.finish()
         };
         (u128::from(half(1)) << 64) | u128::from(half(2))
@@ -635,18 +694,20 @@ fn parse_row(
     if rating == Rating::Good {
         return Row::Good;
     }
-    let [text, _, order_id, buyer, created_at, item, follow_up] = values;
-    Row::Review(Review {
-        file: file_index,
+    let [text, _, order_id, buyer, created_at, item, follow_up] = &values;
+    Row::Review(Review::new(
+        file_index,
         line,
-        order_id,
-        buyer,
         rating,
-        created_at,
-        item,
-        text,
-        follow_up,
-    })
+        ReviewFields {
+            order_id,
+            buyer,
+            created_at,
+            item,
+            text,
+            follow_up,
+        },
+    ))
 }
 
 /// A sortable key for a review time, the number YYYYMMDDHHMMSS, from the

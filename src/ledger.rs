@@ -11,7 +11,7 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use crate::input::{Rating, Review};
+use crate::input::{Rating, Review, ReviewFields};
 
 /// Schema version this build writes (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
@@ -290,17 +290,19 @@ impl Ledger {
                 let rating: String = r.get(3)?;
                 Ok((
                     r.get::<_, String>(0)?,
-                    Review {
-                        file: usize::MAX,
-                        line: 0,
-                        order_id: r.get(1)?,
-                        buyer: r.get(2)?,
-                        rating: if rating == "mid" { Rating::Mid } else { Rating::Low },
-                        created_at: r.get(4)?,
-                        item: r.get(5)?,
-                        text: r.get(6)?,
-                        follow_up: r.get(7)?,
-                    },
+                    Review::new(
+                        usize::MAX,
+                        0,
+                        if rating == "mid" { Rating::Mid } else { Rating::Low },
+                        ReviewFields {
+                            order_id: &r.get::<_, String>(1)?,
+                            buyer: &r.get::<_, String>(2)?,
+                            created_at: &r.get::<_, String>(4)?,
+                            item: &r.get::<_, String>(5)?,
+                            text: &r.get::<_, String>(6)?,
+                            follow_up: &r.get::<_, String>(7)?,
+                        },
+                    ),
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -363,14 +365,14 @@ impl Ledger {
                 .execute(params![
                         format!("{key:032x}"),
                         case_id,
-                        r.order_id,
-                        text_hash(&r.text),
-                        r.buyer,
+                        r.order_id(),
+                        text_hash(r.text()),
+                        r.buyer(),
                         r.rating.key(),
-                        r.created_at,
-                        r.item,
-                        r.text,
-                        r.follow_up,
+                        r.created_at(),
+                        r.item(),
+                        r.text(),
+                        r.follow_up(),
                         self.run_id
                 ])?;
             }

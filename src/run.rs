@@ -161,7 +161,7 @@ fn classify_chunk(classifier: &crate::classify::Classifier, chunk: Vec<Review>, 
         .map(|r| classifier.classify(&r.full_text(), r.rating.stars()))
         .collect();
     rows.extend(chunk.into_iter().zip(verdicts).map(|(review, verdict)| Triaged {
-        time: input::time_key(&review.created_at),
+        time: input::time_key(review.created_at()),
         review,
         verdict,
         carry: None,
@@ -232,8 +232,8 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 .map(|&i| {
                     let t = &rows[i];
                     CaseInput {
-                        buyer: &t.review.buyer,
-                        order_id: &t.review.order_id,
+                        buyer: t.review.buyer(),
+                        order_id: t.review.order_id(),
                         tier: t.verdict.tier,
                         time: t.time,
                         carry: t.carry,
@@ -250,7 +250,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                     continue;
                 }
                 let first = &rows[case.reviews[0]].review;
-                let key = assign::case_key(&first.buyer, &first.order_id);
+                let key = assign::case_key(first.buyer(), first.order_id());
                 let before = match memory.agents.get(&key) {
                     Some(a) => Some(a.clone()),
                     None => match &ledger {
@@ -306,17 +306,17 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
         out_csv::write_triaged(
             w,
             rows[..triaged_today].iter().enumerate().map(|(i, t)| TriagedRow {
-                order_id: &t.review.order_id,
-                buyer: &t.review.buyer,
+                order_id: t.review.order_id(),
+                buyer: t.review.buyer(),
                 rating: t.review.rating.key(),
-                created_at: &t.review.created_at,
-                item: &t.review.item,
+                created_at: t.review.created_at(),
+                item: t.review.item(),
                 tier: t.verdict.tier.key(),
                 causes: join_keys(&t.verdict.causes),
                 evidence: t.verdict.evidence_en(),
                 agent: agent_of(i).unwrap_or(""),
-                text: &t.review.text,
-                follow_up: &t.review.follow_up,
+                text: t.review.text(),
+                follow_up: t.review.follow_up(),
                 source_file: file_names.get(t.review.file).map_or("ledger", String::as_str),
                 source_line: t.review.line,
             }),
@@ -336,13 +336,13 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                     "电话"
                 },
                 tier: case_tier.label_zh(),
-                order_id: out_csv::order_cell(&t.review.order_id),
-                buyer: out_csv::safe_cell(&t.review.buyer),
+                order_id: out_csv::order_cell(t.review.order_id()),
+                buyer: out_csv::safe_cell(t.review.buyer()),
                 rating: t.review.rating.zh(),
-                created_at: out_csv::safe_cell(&t.review.created_at),
-                item: out_csv::safe_cell(&t.review.item),
-                text: out_csv::safe_cell(&t.review.text),
-                follow_up: out_csv::safe_cell(&t.review.follow_up),
+                created_at: out_csv::safe_cell(t.review.created_at()),
+                item: out_csv::safe_cell(t.review.item()),
+                text: out_csv::safe_cell(t.review.text()),
+                follow_up: out_csv::safe_cell(t.review.follow_up()),
                 causes: t.verdict.causes.iter().map(|c| c.zh()).collect::<Vec<_>>().join("、"),
                 evidence: out_csv::safe_cell(&t.verdict.evidence_zh()).into_owned(),
                 opening: scripts.get(&case_tier).map_or("", String::as_str),
@@ -397,7 +397,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     // between the two hands the same calls out again next run; the other
     // order could lose calls that were never written.)
     if let (Some(mut l), Some(a)) = (ledger.take(), &assignment) {
-        let keys = assign::cases_keys(&a.cases, |i| (&rows[i].review.buyer, &rows[i].review.order_id));
+        let keys = assign::cases_keys(&a.cases, |i| (rows[i].review.buyer(), rows[i].review.order_id()));
         let handed: Vec<Handed> = a
             .cases
             .iter()
@@ -520,7 +520,16 @@ impl Laps {
 
     fn lap(&mut self, stage: &str) {
         if let Some(t) = &mut self.0 {
-            eprintln!("timing: {stage:<18} {:>8.2} s", t.elapsed().as_secs_f64());
+            // peak memory so far, where the system tells it (Linux)
+            let peak = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| {
+                    s.lines()
+                        .find(|l| l.starts_with("VmHWM:"))
+                        .map(|l| l[6..].trim().to_string())
+                })
+                .unwrap_or_default();
+            eprintln!("timing: {stage:<18} {:>8.2} s  peak {peak}", t.elapsed().as_secs_f64());
             *t = std::time::Instant::now();
         }
     }
@@ -576,7 +585,7 @@ fn remember(l: &Ledger, cfg: &Config, rows: &mut Vec<Triaged>) -> Result<Memory>
             }
             let verdict = classifier.classify(&review.full_text(), review.rating.stars());
             rows.push(Triaged {
-                time: input::time_key(&review.created_at),
+                time: input::time_key(review.created_at()),
                 review,
                 verdict,
                 carry: Some((c.id, c.why)),
@@ -607,7 +616,7 @@ fn mark_batches(rows: &mut [Triaged]) {
             if t.verdict.tier == Tier::NewBuyer {
                 return None;
             }
-            let norm = text::normalise(&t.review.text);
+            let norm = text::normalise(t.review.text());
             (norm.chars().filter(|c| c.is_alphanumeric()).count() >= BATCH_MIN_CHARS)
                 .then(|| fingerprint(&|h| norm.hash(h)))
         })
@@ -616,10 +625,10 @@ fn mark_batches(rows: &mut [Triaged]) {
     let mut buyers: HashMap<u64, Vec<u64>> = HashMap::new();
     for (i, (t, fp)) in rows.iter().zip(&texts).enumerate() {
         let Some(fp) = fp else { continue };
-        let who = if assign::is_masked(&t.review.buyer) {
-            fingerprint(&|h| (0u8, &t.review.order_id, i).hash(h))
+        let who = if assign::is_masked(t.review.buyer()) {
+            fingerprint(&|h| (0u8, t.review.order_id(), i).hash(h))
         } else {
-            fingerprint(&|h| (1u8, t.review.buyer.trim()).hash(h))
+            fingerprint(&|h| (1u8, t.review.buyer().trim()).hash(h))
         };
         let seen = buyers.entry(*fp).or_default();
         if seen.len() < BATCH_BUYERS && !seen.contains(&who) {
