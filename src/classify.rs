@@ -188,6 +188,9 @@ pub struct Classifier {
     vetoes: RegexBank,
     veto_of: Vec<(CueKind, String)>,
     dismissers: AhoCorasick,
+    /// Last characters of the negators and fillers, sorted: a text ending
+    /// in none of them ends in neither (most cues have no negator before).
+    neg_tails: Vec<char>,
     model: Option<Model>,
 }
 
@@ -276,6 +279,11 @@ impl Classifier {
         let veto_of = rules.vetoes.iter().map(|v| (v.kind, v.origin.to_string())).collect();
         let dismissers = AhoCorasick::new(&rules.dismissers).context("building the dismisser matcher")?;
         let turns = AhoCorasick::new(&rules.turns).context("building the turn matcher")?;
+        let mut neg_tails: Vec<char> = (rules.negators.iter().chain(&rules.fillers))
+            .filter_map(|w| w.chars().next_back())
+            .collect();
+        neg_tails.sort_unstable();
+        neg_tails.dedup();
         let model = Model::from_weights(&rules.weights);
         // last: jieba may still be loading (text::preload)
         let seg = Segmenter::new(rules.dict.iter().map(|(w, f)| (w.as_str(), *f)));
@@ -293,6 +301,7 @@ impl Classifier {
             vetoes,
             veto_of,
             dismissers,
+            neg_tails,
             model,
         })
     }
@@ -617,6 +626,10 @@ impl Classifier {
     fn negated_by(&self, norm: &str, from: usize, to: usize, tokens: &[Token]) -> Option<String> {
         let mut rest = &norm[from..to];
         loop {
+            let last = rest.chars().next_back()?;
+            if self.neg_tails.binary_search(&last).is_err() {
+                return None;
+            }
             if let Some(n) = self
                 .rules
                 .negators
@@ -793,8 +806,13 @@ fn norm_len_outside(hits: &[Hit], tokens: &[Token]) -> usize {
                 .iter()
                 .any(|h| matches!(h.kind, CueKind::Complaint | CueKind::Praise) && h.start <= t.start && t.end <= h.end)
         })
-        .map(|t| t.word.chars().filter(|c| c.is_alphanumeric()).count())
+        .map(|t| t.word.chars().filter(|&c| is_letter_or_digit(c)).count())
         .sum()
+}
+
+/// `char::is_alphanumeric`, quick for the common CJK ideographs.
+fn is_letter_or_digit(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || c.is_alphanumeric()
 }
 
 /// A complaint with hardly any other words names no cause.

@@ -53,7 +53,7 @@ pub fn normalise(raw: &str) -> String {
         }
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
-        } else if c.is_uppercase() {
+        } else if !('\u{4e00}'..='\u{9fff}').contains(&c) && c.is_uppercase() {
             out.extend(c.to_lowercase());
         } else {
             out.push(c);
@@ -141,7 +141,7 @@ impl Segmenter {
         self.jieba
             .cut(norm, true)
             .into_iter()
-            .filter(|t| !t.word.trim().is_empty())
+            .filter(|t| !t.word.chars().all(char::is_whitespace))
             .map(|t| Token {
                 word: t.word,
                 start: t.byte_start,
