@@ -47,6 +47,7 @@ impl RegexBank {
         let mut has_suffix = Vec::new();
         let mut words: Vec<Vec<u8>> = Vec::new();
         let mut opens: Vec<Vec<(usize, bool)>> = Vec::new();
+        let mut index: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
         for (i, (pattern, origin)) in patterns.into_iter().enumerate() {
             regexes.push(Regex::new(pattern).with_context(|| format!("{origin}: bad pattern"))?);
             for (kind, is_prefix) in [(ExtractKind::Prefix, true), (ExtractKind::Suffix, false)] {
@@ -57,14 +58,11 @@ impl RegexBank {
                     has_suffix.push(lits.is_some());
                 }
                 for lit in lits.into_iter().flatten() {
-                    let w = match words.iter().position(|x| *x == lit) {
-                        Some(w) => w,
-                        None => {
-                            words.push(lit);
-                            opens.push(Vec::new());
-                            words.len() - 1
-                        }
-                    };
+                    let w = *index.entry(lit).or_insert_with_key(|lit| {
+                        words.push(lit.clone());
+                        opens.push(Vec::new());
+                        words.len() - 1
+                    });
                     if !opens[w].contains(&(i, is_prefix)) {
                         opens[w].push((i, is_prefix));
                     }

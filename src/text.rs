@@ -40,6 +40,12 @@ pub fn normalise(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut last: Option<char> = None;
     for c in raw.chars() {
+        // most of a review: a CJK ideograph, kept as it is
+        if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+            out.push(c);
+            last = Some(c);
+            continue;
+        }
         let c = fold_char(c);
         if c.is_whitespace() {
             if !out.is_empty() && last != Some(' ') {
