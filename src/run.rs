@@ -303,9 +303,9 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
         staged.archive_old_calls(&format!("calls-replaced-{}", cfg.today));
     }
     staged.write("triaged.csv", |w| {
-        out_csv::write_triaged(
-            w,
-            rows[..triaged_today].iter().enumerate().map(|(i, t)| TriagedRow {
+        out_csv::write_triaged(w, triaged_today, |i| {
+            let t = &rows[i];
+            TriagedRow {
                 order_id: t.review.order_id(),
                 buyer: t.review.buyer(),
                 rating: t.review.rating.key(),
@@ -319,8 +319,8 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 follow_up: t.review.follow_up(),
                 source_file: file_names.get(t.review.file).map_or("ledger", String::as_str),
                 source_line: t.review.line,
-            }),
-        )
+            }
+        })
     })?;
     staged.write("summary.json", |w| json::write_summary(w, &summary))?;
     staged.write("rejected.csv", |w| out_csv::write_rejected(w, &rejected))?;
@@ -380,16 +380,22 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 out_csv::write_calls(w, &list)
             })?;
         }
-        // streamed: a backlog can hold most of a huge export
-        let backlog = order
+        // which review, of which case, and why it waits; the rows themselves
+        // are made as they are written (a backlog can hold most of a huge export)
+        let backlog: Vec<(usize, usize, BacklogReason)> = order
             .iter()
             .filter_map(|&ci| a.outcome[ci].err().map(|why| (ci, why)))
             .flat_map(|(ci, why)| case_rows(ci).into_iter().map(move |r| (r, ci, why)))
-            .map(|(r, ci, why)| BacklogRow {
-                call: call_row(r, a.cases[ci].tier, a.cases[ci].carry),
-                reason: why.zh(),
-            });
-        staged.write("backlog.csv", |w| out_csv::write_backlog(w, backlog))?;
+            .collect();
+        staged.write("backlog.csv", |w| {
+            out_csv::write_backlog(w, backlog.len(), |k| {
+                let (r, ci, why) = backlog[k];
+                BacklogRow {
+                    call: call_row(r, a.cases[ci].tier, a.cases[ci].carry),
+                    reason: why.zh(),
+                }
+            })
+        })?;
     }
     staged.commit()?;
     laps.lap("write outputs");

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::io::Write;
 
 use anyhow::Result;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::input::Rejected;
@@ -149,33 +150,55 @@ fn writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
     csv::WriterBuilder::new().from_writer(w)
 }
 
-/// `triaged.csv`: UTF-8 without BOM, for scripts.
-pub fn write_triaged<'a>(w: &mut dyn Write, rows: impl IntoIterator<Item = TriagedRow<'a>>) -> Result<()> {
-    let mut csv = writer(w);
-    let mut any = false;
-    for r in rows {
-        csv.serialize(r)?;
-        any = true;
+/// `n` rows formatted on every core, a block at a time, and written in
+/// order: the same bytes one writer would give, in a fraction of the time
+/// on a million-row run. `row(i, csv)` writes row `i`.
+fn write_parallel(
+    w: &mut dyn Write,
+    n: usize,
+    row: impl Fn(usize, &mut csv::Writer<Vec<u8>>) -> Result<()> + Sync,
+) -> Result<()> {
+    const BLOCK: usize = 2048;
+    let blocks: Vec<(usize, usize)> = (0..n).step_by(BLOCK).map(|s| (s, (s + BLOCK).min(n))).collect();
+    for round in blocks.chunks(16) {
+        let bufs = round
+            .par_iter()
+            .map(|&(start, end)| -> Result<Vec<u8>> {
+                let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+                for i in start..end {
+                    row(i, &mut csv)?;
+                }
+                csv.into_inner().map_err(|e| anyhow::anyhow!("{}", e.error()))
+            })
+            .collect::<Result<Vec<Vec<u8>>>>()?;
+        for b in bufs {
+            w.write_all(&b)?;
+        }
     }
-    if !any {
-        csv.write_record([
-            "order_id",
-            "buyer",
-            "rating",
-            "created_at",
-            "item",
-            "tier",
-            "causes",
-            "evidence",
-            "agent",
-            "text",
-            "follow_up",
-            "source_file",
-            "source_line",
-        ])?;
-    }
-    csv.flush()?;
     Ok(())
+}
+
+/// `triaged.csv`: UTF-8 without BOM, for scripts; `row(i)` is row `i` of `n`.
+pub fn write_triaged<'a>(w: &mut dyn Write, n: usize, row: impl Fn(usize) -> TriagedRow<'a> + Sync) -> Result<()> {
+    let mut csv = writer(w);
+    csv.write_record([
+        "order_id",
+        "buyer",
+        "rating",
+        "created_at",
+        "item",
+        "tier",
+        "causes",
+        "evidence",
+        "agent",
+        "text",
+        "follow_up",
+        "source_file",
+        "source_line",
+    ])?;
+    csv.flush()?;
+    drop(csv);
+    write_parallel(w, n, |i, csv| Ok(csv.serialize(row(i))?))
 }
 
 /// An agent's call list: UTF-8 with BOM, Chinese headers.
@@ -190,22 +213,25 @@ pub fn write_calls(w: &mut dyn Write, rows: &[CallRow<'_>]) -> Result<()> {
     Ok(())
 }
 
-/// `backlog.csv`: like a call list, with the reason it waits.
-pub fn write_backlog<'a>(w: &mut dyn Write, rows: impl IntoIterator<Item = BacklogRow<'a>>) -> Result<()> {
+/// `backlog.csv`: like a call list, with the reason it waits; `row(i)` is
+/// row `i` of `n`.
+pub fn write_backlog<'a>(w: &mut dyn Write, n: usize, row: impl Fn(usize) -> BacklogRow<'a> + Sync) -> Result<()> {
     w.write_all(BOM)?;
     let mut csv = writer(w);
     let mut h: Vec<&str> = CALL_HEADERS.to_vec();
     h.push("未分配原因");
     csv.write_record(h)?;
-    for r in rows {
+    csv.flush()?;
+    drop(csv);
+    write_parallel(w, n, |i, csv| {
+        let r = row(i);
         for cell in r.call.record() {
             csv.write_field(cell)?;
         }
         csv.write_field(r.reason)?;
         csv.write_record(None::<&[u8]>)?;
-    }
-    csv.flush()?;
-    Ok(())
+        Ok(())
+    })
 }
 
 /// `rejected.csv`: every row that could not be read, with where and why.
