@@ -150,6 +150,37 @@ pub struct Model {
     params: Params,
 }
 
+/// Which word numbers one review has shown already: a stamp per word,
+/// reused from review to review on each thread instead of a new set.
+struct Seen {
+    stamp: Vec<u32>,
+    now: u32,
+}
+
+impl Seen {
+    /// True the first time `id` (of `words` known words) comes up in this review.
+    fn first_time(&mut self, id: u32, words: usize) -> bool {
+        if self.stamp.len() < words {
+            self.stamp.resize(words, 0);
+        }
+        let slot = &mut self.stamp[id as usize];
+        std::mem::replace(slot, self.now) != self.now
+    }
+
+    /// Start a new review: every word is unseen again.
+    fn next_review(&mut self) {
+        self.now = self.now.wrapping_add(1);
+        if self.now == 0 {
+            self.stamp.fill(0);
+            self.now = 1;
+        }
+    }
+}
+
+thread_local! {
+    static SEEN: std::cell::RefCell<Seen> = const { std::cell::RefCell::new(Seen { stamp: Vec::new(), now: 1 }) };
+}
+
 /// The two words of a pair feature (`发货+慢`). A word may hold a `+`
 /// itself (c++), so the split is taken where both halves are words.
 fn split_pair(token: &str) -> Option<(&str, &str)> {
@@ -263,27 +294,31 @@ impl Model {
             .collect();
         let mut tier = self.tier_bias;
         let mut pol = 0.0;
-        let mut seen: FxHashSet<u32> = FxHashSet::default();
-        for &id in ids.iter().flatten() {
-            if !seen.insert(id) {
-                continue;
-            }
-            if let Some(w) = &self.tier[id as usize] {
-                for i in 0..5 {
-                    tier[i] += w[i];
+        SEEN.with_borrow_mut(|seen| {
+            seen.next_review();
+            for &id in ids.iter().flatten() {
+                if !seen.first_time(id, self.tier.len()) {
+                    continue;
+                }
+                if let Some(w) = &self.tier[id as usize] {
+                    for i in 0..5 {
+                        tier[i] += w[i];
+                    }
+                }
+                if let Some(p) = self.polarity[id as usize] {
+                    pol += p;
                 }
             }
-            if let Some(p) = self.polarity[id as usize] {
-                pol += p;
-            }
-        }
-        let mut seen_pairs: FxHashSet<(u32, u32)> = FxHashSet::default();
+        });
+        // few pairs of a review have weights: a list is enough to keep each once
+        let mut seen_pairs: Vec<(u32, u32)> = Vec::new();
         for pair in ids.windows(2) {
             let (Some(a), Some(b)) = (pair[0], pair[1]) else {
                 continue;
             };
             if let Some(w) = self.pair.get(&(a, b)) {
-                if seen_pairs.insert((a, b)) {
+                if !seen_pairs.contains(&(a, b)) {
+                    seen_pairs.push((a, b));
                     for i in 0..5 {
                         tier[i] += w[i];
                     }

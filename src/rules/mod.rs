@@ -365,8 +365,11 @@ impl RuleSet {
     }
 }
 
+/// Parsed only: compiling every pattern here and again in the classifier
+/// doubled the start-up cost of the regexes. (A pattern that parses but is
+/// too big to compile is still named by file and line when it is compiled.)
 fn check_regex(re: &str, origin: &Origin, problems: &mut Vec<Problem>) {
-    if let Err(e) = regex::Regex::new(re) {
+    if let Err(e) = regex_syntax::Parser::new().parse(re) {
         let detail = e.to_string();
         let last = detail.lines().last().unwrap_or("").trim().to_string();
         problems.push(Problem {
