@@ -96,6 +96,9 @@ pub enum Command {
         rules: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Write every row's prediction (text, truth, predicted, evidence) to this CSV, to see which rows were wrong
+        #[arg(long, value_name = "CSV")]
+        predictions: Option<PathBuf>,
     },
     /// Show how one review text is tiered: tokens, every rule that fired, the verdict.
     Explain {

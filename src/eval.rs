@@ -11,7 +11,7 @@ use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::classify::{Classifier, HitState};
+use crate::classify::{Classifier, HitState, Verdict};
 use crate::cli::Format;
 use crate::config::{load_rules, UsageError};
 use crate::exit::ExitCode;
@@ -134,17 +134,54 @@ pub fn read_labelled(path: &Path) -> Result<Vec<(String, Tier)>> {
 
 /// Classify every labelled row and score it.
 pub fn evaluate(classifier: &Classifier, rows: &[(String, Tier)]) -> Report {
-    let pairs: Vec<(Tier, Tier)> = rows
-        .par_iter()
-        .map(|(text, truth)| (*truth, classifier.classify(text, None).tier))
-        .collect();
+    let verdicts = classify_all(classifier, rows);
+    score_verdicts(rows, &verdicts)
+}
+
+fn classify_all(classifier: &Classifier, rows: &[(String, Tier)]) -> Vec<Verdict> {
+    rows.par_iter()
+        .map(|(text, _)| classifier.classify(text, None))
+        .collect()
+}
+
+fn score_verdicts(rows: &[(String, Tier)], verdicts: &[Verdict]) -> Report {
+    let pairs: Vec<(Tier, Tier)> = rows.iter().zip(verdicts).map(|((_, t), v)| (*t, v.tier)).collect();
     score(&pairs)
 }
 
-pub fn command(file: &Path, rules: Option<&Path>, format: Format) -> Result<ExitCode> {
+/// Write every labelled row with what the tool said of it, atomically.
+fn write_predictions(path: &Path, rows: &[(String, Tier)], verdicts: &[Verdict]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(tmp));
+    w.write_record(["text", "tier", "predicted", "evidence"])?;
+    for ((text, truth), v) in rows.iter().zip(verdicts) {
+        w.write_record([text.as_str(), truth.key(), v.tier.key(), &v.evidence_en()])?;
+    }
+    let tmp = w
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error()))?
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {}", path.display(), e.error()))?;
+    let file = tmp
+        .persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    set_readable(&file);
+    Ok(())
+}
+
+pub fn command(file: &Path, rules: Option<&Path>, format: Format, predictions: Option<&Path>) -> Result<ExitCode> {
     let classifier = Classifier::new(load_rules(rules)?)?;
     let rows = read_labelled(file)?;
-    let report = evaluate(&classifier, &rows);
+    let verdicts = classify_all(&classifier, &rows);
+    let report = score_verdicts(&rows, &verdicts);
+    if let Some(path) = predictions {
+        write_predictions(path, &rows, &verdicts)?;
+    }
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         Format::Text => print!("{}", render(&report, &file.display().to_string())),
@@ -315,7 +352,7 @@ pub fn learn_command(
         if k < 2 || k > labelled.len() {
             return Err(UsageError(format!("--folds {k}: expected 2 to {}", labelled.len())).into());
         }
-        let mut predicted: Vec<Option<crate::classify::Verdict>> = vec![None; labelled.len()];
+        let mut predicted: Vec<Option<Verdict>> = vec![None; labelled.len()];
         let mut chosen = Vec::new();
         for fold in 0..k {
             let train: Vec<usize> = (0..labelled.len()).filter(|i| i % k != fold).collect();
@@ -324,7 +361,7 @@ pub fn learn_command(
             chosen.push(params);
             let subset: Vec<(Vec<String>, Tier)> = train.iter().map(|&i| tiered[i].clone()).collect();
             classifier.set_weights(&learn::train(&subset, &polarity, opts.min_count, params));
-            let held: Vec<(usize, crate::classify::Verdict)> = labelled
+            let held: Vec<(usize, Verdict)> = labelled
                 .par_iter()
                 .enumerate()
                 .filter(|(i, _)| i % k == fold)
@@ -334,9 +371,8 @@ pub fn learn_command(
                 predicted[i] = Some(v);
             }
         }
-        let verdicts: Vec<crate::classify::Verdict> = predicted.into_iter().flatten().collect();
-        let pairs: Vec<(Tier, Tier)> = labelled.iter().zip(&verdicts).map(|((_, t), v)| (*t, v.tier)).collect();
-        let report = score(&pairs);
+        let verdicts: Vec<Verdict> = predicted.into_iter().flatten().collect();
+        let report = score_verdicts(&labelled, &verdicts);
         print!("{}", render(&report, &format!("{k}-fold cross-validation ({prov})")));
         for (fold, p) in chosen.iter().enumerate() {
             println!(
@@ -348,12 +384,7 @@ pub fn learn_command(
             );
         }
         if let Some(path) = &opts.predictions {
-            let mut w = csv::Writer::from_path(path).with_context(|| format!("cannot write {}", path.display()))?;
-            w.write_record(["text", "tier", "predicted", "evidence"])?;
-            for ((text, truth), v) in labelled.iter().zip(&verdicts) {
-                w.write_record([text.as_str(), truth.key(), v.tier.key(), &v.evidence_en()])?;
-            }
-            w.flush()?;
+            write_predictions(path, &labelled, &verdicts)?;
         }
         return Ok(ExitCode::Ok);
     }

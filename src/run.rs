@@ -53,7 +53,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             out.flush()?;
             Ok(code)
         }
-        Some(Command::Eval { file, rules, format }) => crate::eval::command(&file, rules.as_deref(), format),
+        Some(Command::Eval {
+            file,
+            rules,
+            format,
+            predictions,
+        }) => crate::eval::command(&file, rules.as_deref(), format, predictions.as_deref()),
         Some(Command::Explain { text, rating, rules }) => {
             crate::eval::explain_command(&text, rating.as_deref(), rules.as_deref())
         }

@@ -22,6 +22,15 @@ fn eval_scores_a_labelled_file() {
     text.expect_code(0)
         .expect_stdout_contains("accuracy 0.750")
         .expect_stdout_contains("confusion (rows: true tier, columns: predicted)");
+    // --predictions lists every row with what the tool said, to find the wrong ones
+    wd.run(&["eval", "labelled.csv", "--predictions", "out/rows.csv"])
+        .expect_code(0);
+    let rows = String::from_utf8(wd.read("out/rows.csv")).unwrap();
+    let lines: Vec<&str> = rows.lines().collect();
+    assert_eq!(lines[0], "text,tier,predicted,evidence");
+    assert_eq!(lines.len(), 5, "{rows}");
+    assert!(lines[4].starts_with("发错货了,quality,service,"), "{rows}");
+    assert!(lines[1].starts_with("快递太慢了,courier,courier,"), "{rows}");
     wd.write("bad.csv", "text,tier\n快递太慢了,kuaidi\n");
     wd.run(&["eval", "bad.csv"])
         .expect_code(1)
