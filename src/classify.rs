@@ -656,12 +656,17 @@ impl Classifier {
     /// True when a turn word (但是, 就是) brings in something and no
     /// dismisser after it waves it away.
     fn has_standing_turn(&self, norm: &str, hits: &[Hit]) -> bool {
-        let last_turn = self.turns.find_overlapping_iter(norm).map(|m| m.start()).max();
-        let Some(turn) = last_turn else { return false };
-        let praised_after = hits
-            .iter()
-            .any(|h| h.kind == CueKind::Praise && h.state == HitState::Active && h.start >= turn);
-        !praised_after && !self.dismissers.find_iter(norm).any(|m| m.start() >= turn)
+        self.turns.find_overlapping_iter(norm).any(|m| {
+            let turn = m.start();
+            let end = norm[m.end()..]
+                .char_indices()
+                .find(|&(_, c)| crate::text::is_clause_break(c))
+                .map_or(norm.len(), |(i, _)| m.end() + i);
+            let praised = hits
+                .iter()
+                .any(|h| h.kind == CueKind::Praise && h.state == HitState::Active && h.start >= turn && h.start < end);
+            !praised && !self.dismissers.find_iter(norm).any(|d| d.start() >= turn)
+        })
     }
 
     fn decide(&self, hits: &[Hit], tokens: &[Token], stars: Option<Stars>, turned: bool, p: Params) -> Verdict {
@@ -836,5 +841,51 @@ impl Classifier {
     pub fn tokens(&self, raw: &str) -> Vec<String> {
         let norm = text::normalise(raw);
         self.seg.tokens(&norm).iter().map(|t| t.word.to_string()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    fn classifier() -> Classifier {
+        Classifier::new(RuleSet::built_in().unwrap()).unwrap()
+    }
+
+    fn tier(c: &Classifier, text: &str) -> Tier {
+        c.classify(text, None).tier
+    }
+
+    /// The near neighbours TIERS.md tells apart, in buyers' own phrasing.
+    #[test]
+    fn near_neighbours_fall_on_the_right_side() {
+        let c = classifier();
+        for (text, want) in [
+            ("发货太慢了，三天才发出来", Tier::Service),
+            ("快递太慢了，路上走了一个星期", Tier::Courier),
+            ("箱子压坏了，里面的苹果都碰坏了", Tier::Courier),
+            ("屏幕上有一条划痕", Tier::Quality),
+            ("发错颜色了，我要的是黑色", Tier::Service),
+            ("衣服偏大，穿着不合适", Tier::Quality),
+            ("快递很快，但是质量不行", Tier::Quality),
+            ("没有破损，包装也挺好的", Tier::NewBuyer),
+        ] {
+            assert_eq!(tier(&c, text), want, "{text}");
+        }
+    }
+
+    /// A gripe left standing is a cause even when praise comes after it; a
+    /// gripe the buyer waves away is not.
+    #[test]
+    fn a_standing_gripe_is_not_waved_away_by_praise_elsewhere() {
+        let c = classifier();
+        let kept = c.classify("除了相机比较差之外，其他都很好，屏幕也很清晰", None);
+        assert_eq!(kept.tier, Tier::Quality);
+        let waved = c.classify("东西挺好的，就是盒子有点旧，不过没关系", None);
+        assert_eq!(waved.tier, Tier::NewBuyer);
+        // the turn word's own clause holds praise: nothing is brought in
+        assert_eq!(tier(&c, "质量不错，但是价格也很实惠"), Tier::NewBuyer);
+        assert_eq!(tier(&c, "宝贝收到了，就是比想象的小一点"), Tier::Quality);
     }
 }
