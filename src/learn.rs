@@ -375,8 +375,9 @@ impl Model {
         // text is clearly a gripe (a turn word, a complaint with more to it
         // than the complaint words, a complaint polarity) and new_buyer is
         // not the weights' first choice
-        let clear_cause = cause_margin >= p.cause_margin && !(complaint && sig.only_generic);
-        let gripe = turned || ((complaint && !sig.only_generic) || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer;
+        let only_generic = complaint && sig.only_generic;
+        let clear_cause = cause_margin >= p.cause_margin && !only_generic;
+        let gripe = turned || !only_generic && (complaint || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer;
         let tier = if praise_clear || praise_lean {
             Tier::NewBuyer
         } else if LEARNED_TIERS[c] != Tier::Unclassified && (clear_cause || gripe) {

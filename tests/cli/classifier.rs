@@ -71,6 +71,59 @@ fn default_rules_hold_their_figures_on_dev() {
     }
 }
 
+/// Every example phrase TIERS.md gives in a tier's section, in brackets
+/// (快递太慢, 物流慢, …), is put in that tier by the default rules. The spec is
+/// read at run time from ../shared/TIERS.md.
+#[test]
+fn the_spec_s_own_examples_get_their_tier() {
+    let Some(data) = shared_data() else {
+        panic!("../shared/data not found: the spec examples are read from ../shared/TIERS.md");
+    };
+    let spec = std::fs::read_to_string(data.join("../TIERS.md")).expect("read ../shared/TIERS.md");
+    let mut csv = String::from("text,tier\n");
+    let mut n = 0;
+    // a section opens with its bold heading (**2 courier 快递.**) and ends at a blank line
+    let heading = regex::Regex::new(r"\*\*(?:\d )?([a-z_]+) \p{Han}+\.\*\*").unwrap();
+    let groups = regex::Regex::new(r"\(([^()]*)\)").unwrap();
+    for h in heading.captures_iter(&spec) {
+        let key = &h[1];
+        // new_buyer's examples are shrugs listed without brackets
+        if !["courier", "service", "quality", "fraud", "unclassified"].contains(&key) {
+            continue;
+        }
+        let at = h.get(0).unwrap().end();
+        let section = spec[at..].split("\n\n").next().unwrap();
+        for g in groups.captures_iter(section) {
+            for phrase in g[1].split([',', '，']).map(str::trim) {
+                let chinese = phrase.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+                if chinese && phrase.chars().count() < 25 {
+                    csv.push_str(&format!("\"{}\",{key}\n", phrase.replace('"', "\"\"")));
+                    n += 1;
+                }
+            }
+        }
+    }
+    assert!(n >= 40, "only {n} example phrases found in TIERS.md");
+    let wd = Workdir::new();
+    wd.write("spec.csv", csv);
+    wd.run(&["eval", "spec.csv", "--predictions", "rows.csv"])
+        .expect_code(0);
+    let rows = String::from_utf8(wd.read("rows.csv")).unwrap();
+    let mut reader = ::csv::Reader::from_reader(rows.as_bytes());
+    let wrong: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| r[1] != r[2])
+        .map(|r| format!("{} ({} -> {}: {})", &r[0], &r[1], &r[2], &r[3]))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} of {n} spec examples in the wrong tier:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
 /// A lead's retrain: label reviews, learn, check, use — with no shared data.
 #[test]
 fn learn_then_eval_then_run_with_the_lead_s_own_labels() {
