@@ -494,9 +494,6 @@ impl Classifier {
         let is_pair = |h: &Hit| matches!(self.rules.cues[h.cue].pattern, Pattern::Pair { .. });
         // Inside a longer phrase.
         for i in 0..hits.len() {
-            if is_pair(&hits[i]) {
-                continue;
-            }
             let outer = hits.iter().enumerate().find(|(j, o)| {
                 *j != i
                     && !is_pair(o)
@@ -759,6 +756,7 @@ impl Classifier {
                 praise,
                 turned,
                 only_generic: is_only_generic(norm_len_outside(hits, tokens)),
+                waved: hits.iter().any(|h| matches!(h.state, HitState::Dismissed(_))),
             },
             stars,
             p,
@@ -870,6 +868,33 @@ mod tests {
             ("衣服偏大，穿着不合适", Tier::Quality),
             ("快递很快，但是质量不行", Tier::Quality),
             ("没有破损，包装也挺好的", Tier::NewBuyer),
+        ] {
+            assert_eq!(tier(&c, text), want, "{text}");
+        }
+    }
+
+    /// The conventions for the grey zones in TIERS.md.
+    #[test]
+    fn grey_zones_follow_the_conventions() {
+        let c = classifier();
+        for (text, want) in [
+            ("快递太慢，而且质量也很差", Tier::Quality),
+            ("物流太慢，催了一周才发货", Tier::Service),
+            ("没送鼠标，不过没什么关系", Tier::NewBuyer),
+            ("电池有待提高", Tier::Quality),
+            ("送的东西不行", Tier::Service),
+            ("称了一下缺斤少两", Tier::Service),
+            ("比超市贵", Tier::Service),
+            ("是翻新机，被人用过", Tier::Quality),
+            ("失望", Tier::Unclassified),
+            ("比想象中差", Tier::Unclassified),
+            ("水果不怎么样", Tier::Quality),
+            ("骗子，发的假货", Tier::Quality),
+            ("给我返50我就改好评", Tier::Fraud),
+            ("一般般吧", Tier::NewBuyer),
+            ("凑合", Tier::NewBuyer),
+            ("洗发水漏了，瓶盖都没拧紧", Tier::Service),
+            ("碎了，箱子都压扁了", Tier::Courier),
         ] {
             assert_eq!(tier(&c, text), want, "{text}");
         }

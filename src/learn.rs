@@ -131,6 +131,8 @@ pub struct Signals {
     pub turned: bool,
     /// The text is hardly more than the complaint words (失望, 差评差评).
     pub only_generic: bool,
+    /// A gripe the buyer waved away (没送鼠标, 不过没什么关系).
+    pub waved: bool,
 }
 
 /// Weights ready to score a token list.
@@ -368,6 +370,10 @@ impl Model {
         let happy = !complaint && !turned && !doubtful_rating;
         let praise_clear = happy && pol <= -p.praise_margin;
         let praise_lean = happy && praise && pol < p.praise_margin;
+        // the text is little more than a shrug or praise (一般般吧, 凑合), or
+        // its only gripe was waved away: the buyer says so, whatever the
+        // words weigh in the corpus
+        let said_fine = happy && (praise && sig.only_generic || sig.waved);
         // the strongest cause (courier, service, quality) against unclassified and each other
         let c = cause_idx[0];
         let cause_margin = scores[c] - scores[cause_idx[1]];
@@ -378,7 +384,7 @@ impl Model {
         let only_generic = complaint && sig.only_generic;
         let clear_cause = cause_margin >= p.cause_margin && !only_generic;
         let gripe = turned || !only_generic && (complaint || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer;
-        let tier = if praise_clear || praise_lean {
+        let tier = if praise_clear || praise_lean || said_fine {
             Tier::NewBuyer
         } else if LEARNED_TIERS[c] != Tier::Unclassified && (clear_cause || gripe) {
             LEARNED_TIERS[c]
