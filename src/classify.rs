@@ -436,7 +436,8 @@ impl Classifier {
             });
         }
         // Pair words: where each occurs, as a token index.
-        let mut occ: Vec<(usize, usize, usize, usize)> = Vec::new(); // (word, tok, start, end)
+        // (word, first token, last token, start, end)
+        let mut occ: Vec<(usize, usize, usize, usize, usize)> = Vec::new();
         for &(w, s, e) in &found.pair_words {
             // one-character words: an opinion may end a word (太慢), an
             // aspect must be a whole word (货 is not in 送货)
@@ -452,23 +453,30 @@ impl Classifier {
                 continue;
             }
             let Some(tok) = token_at(tokens, s) else { continue };
-            occ.push((w, tok, s, e));
+            let last = token_at(tokens, e - 1).unwrap_or(tok);
+            occ.push((w, tok, last, s, e));
         }
         if !occ.is_empty() {
             let clause_of = |pos: usize| clauses.iter().position(|&(cs, ce)| pos >= cs && pos < ce);
             let mut done: Vec<usize> = Vec::new();
-            for &(wa, ta, sa, ea) in &occ {
+            for &(wa, ta, la, sa, ea) in &occ {
                 for &(cue, is_aspect) in &self.pair_word_uses[wa] {
                     if !is_aspect || done.contains(&cue) {
                         continue;
                     }
-                    let found = occ.iter().find(|&&(wo, to, so, eo)| {
+                    // tokens between the two words (物流速度 ends at 速度)
+                    let found = occ.iter().find(|&&(wo, to, lo, so, eo)| {
+                        let between = if so >= ea {
+                            to.saturating_sub(la)
+                        } else {
+                            ta.saturating_sub(lo)
+                        };
                         self.pair_word_uses[wo].contains(&(cue, false))
                             && (so >= ea || sa >= eo)
-                            && to.abs_diff(ta) <= PAIR_WINDOW
+                            && between <= PAIR_WINDOW
                             && clause_of(so) == clause_of(sa)
                     });
-                    if let Some(&(_, to, so, eo)) = found {
+                    if let Some(&(_, to, _, so, eo)) = found {
                         done.push(cue);
                         let (s, e) = (sa.min(so), ea.max(eo));
                         let word_start = tokens[to].start.min(so);
@@ -543,6 +551,24 @@ impl Classifier {
                 });
             if let Some(n) = carried {
                 hits[j].state = HitState::Negated(n);
+            }
+        }
+        // A pair whose opinion is a negator (包装 + 没有) is no finding when
+        // that negator denies the cue right after it: 包装也没有破损.
+        for i in 0..hits.len() {
+            if hits[i].state != HitState::Active || !is_pair(&hits[i]) {
+                continue;
+            }
+            let opinion = &norm[hits[i].anchor..hits[i].end];
+            if !self.rules.negators.iter().any(|n| n == opinion) {
+                continue;
+            }
+            let denied = hits
+                .iter()
+                .find(|h| h.start == hits[i].end && matches!(h.state, HitState::Negated(_)))
+                .map(|h| format!("{opinion}{}", h.text));
+            if let Some(d) = denied {
+                hits[i].state = HitState::Inside(d);
             }
         }
         // Vetoes.

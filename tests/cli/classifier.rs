@@ -124,6 +124,33 @@ fn the_spec_s_own_examples_get_their_tier() {
     );
 }
 
+/// Reviews written for this repository in buyers' own voice, one or more
+/// per kind of trouble TIERS.md names (tests/fixtures/written.csv): the
+/// default rules put every one in its tier.
+#[test]
+fn written_reviews_get_their_tier() {
+    let wd = Workdir::new();
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/written.csv");
+    wd.run(&["eval", fixture.to_str().unwrap(), "--predictions", "rows.csv"])
+        .expect_code(0);
+    let rows = String::from_utf8(wd.read("rows.csv")).unwrap();
+    let mut reader = ::csv::Reader::from_reader(rows.as_bytes());
+    let all: Vec<::csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert!(all.len() >= 100, "{} rows", all.len());
+    let wrong: Vec<String> = all
+        .iter()
+        .filter(|r| r[1] != r[2])
+        .map(|r| format!("{} ({} -> {}: {})", &r[0], &r[1], &r[2], &r[3]))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} of {} in the wrong tier:\n{}",
+        wrong.len(),
+        all.len(),
+        wrong.join("\n")
+    );
+}
+
 /// A lead's retrain: label reviews, learn, check, use — with no shared data.
 #[test]
 fn learn_then_eval_then_run_with_the_lead_s_own_labels() {
