@@ -376,10 +376,11 @@ pub fn learn_command(
         print!("{}", render(&report, &format!("{k}-fold cross-validation ({prov})")));
         for (fold, p) in chosen.iter().enumerate() {
             println!(
-                "fold {}: cause_margin {} praise_margin {} override_margin {}",
+                "fold {}: cause_margin {} praise_margin {} lean_margin {} override_margin {}",
                 fold + 1,
                 p.cause_margin,
                 p.praise_margin,
+                p.lean_margin,
                 p.override_margin
             );
         }
@@ -392,8 +393,8 @@ pub fn learn_command(
     let all: Vec<usize> = (0..labelled.len()).collect();
     let params = tune(&mut classifier, &tiered, &texts, &polarity, &all, opts.min_count);
     prov.push_str(&format!(
-        " Thresholds picked by {TUNE_FOLDS}-fold cross-validation: cause_margin {}, praise_margin {}, override_margin {}.",
-        params.cause_margin, params.praise_margin, params.override_margin
+        " Thresholds picked by {TUNE_FOLDS}-fold cross-validation: cause_margin {}, praise_margin {}, lean_margin {}, override_margin {}.",
+        params.cause_margin, params.praise_margin, params.lean_margin, params.override_margin
     ));
     let weights = learn::train(&tiered, &polarity, opts.min_count, params);
     let text = learn::render(&weights, &prov);

@@ -39,6 +39,8 @@ pub struct Params {
     pub cause_margin: f64,
     /// new_buyer needs the polarity log-odds at or below minus this.
     pub praise_margin: f64,
+    /// ... or, when the rules found praise words, below minus this.
+    pub lean_margin: f64,
     /// A courier finding goes to a senior tier when the weights prefer it by this much.
     pub override_margin: f64,
 }
@@ -48,6 +50,7 @@ impl Default for Params {
         Params {
             cause_margin: 1.0,
             praise_margin: 1.0,
+            lean_margin: -1.0,
             override_margin: 4.0,
         }
     }
@@ -59,12 +62,15 @@ impl Params {
         let mut out = Vec::new();
         for override_margin in [4.0, 1.0, 2.0, 3.0, 5.0, 6.0, 8.0, 1000.0] {
             for praise_margin in [1.0, 0.0, 0.5, 2.0, 3.0, 4.0, 6.0] {
-                for cause_margin in [1.0, 0.0, 0.5, 1.5, 2.0, 3.0] {
-                    out.push(Params {
-                        cause_margin,
-                        praise_margin,
-                        override_margin,
-                    });
+                for lean_margin in [-1.0, -0.5, 0.0, 0.5, 1.0, 2.0] {
+                    for cause_margin in [1.0, 0.0, 0.5, 1.5, 2.0, 3.0] {
+                        out.push(Params {
+                            cause_margin,
+                            praise_margin,
+                            lean_margin,
+                            override_margin,
+                        });
+                    }
                 }
             }
         }
@@ -245,6 +251,7 @@ impl Model {
                 match w.token.as_str() {
                     "cause_margin" => m.params.cause_margin = w.weight,
                     "praise_margin" => m.params.praise_margin = w.weight,
+                    "lean_margin" => m.params.lean_margin = w.weight,
                     "override_margin" => m.params.override_margin = w.weight,
                     _ => {}
                 }
@@ -368,8 +375,10 @@ impl Model {
         let margin = scores[best] - scores[order[1]];
         let doubtful_rating = stars == Some(Stars::Low);
         let happy = !complaint && !turned && !doubtful_rating;
+        // new_buyer needs the complaint log-odds at or below -praise_margin,
+        // or below -lean_margin when the rules found praise words
         let praise_clear = happy && pol <= -p.praise_margin;
-        let praise_lean = happy && praise && pol < p.praise_margin;
+        let praise_lean = happy && praise && pol < -p.lean_margin;
         // the text is little more than a shrug or praise (一般般吧, 凑合), or
         // its only gripe was waved away: the buyer says so, whatever the
         // words weigh in the corpus
@@ -428,6 +437,7 @@ pub fn train(tiered: &[(Vec<String>, Tier)], polarity: &[Weight], min_count: usi
     out.extend_from_slice(polarity);
     out.push(weight("cause_margin", PARAM, params.cause_margin));
     out.push(weight("praise_margin", PARAM, params.praise_margin));
+    out.push(weight("lean_margin", PARAM, params.lean_margin));
     out.push(weight("override_margin", PARAM, params.override_margin));
     out.retain(|w| w.class == PARAM || w.token == BIAS || w.weight.abs() >= 0.05);
     out.sort_by(|a, b| a.class.cmp(&b.class).then(a.token.cmp(&b.token)));
@@ -611,6 +621,7 @@ mod tests {
             Params {
                 cause_margin: 0.5,
                 praise_margin: 0.5,
+                lean_margin: 0.25,
                 override_margin: 2.0,
             },
         );
@@ -620,6 +631,7 @@ mod tests {
         let m = Model::from_weights(&w).expect("weights give a model");
         let p = m.params();
         assert_eq!(p.override_margin, 2.0, "thresholds travel in the weights");
+        assert_eq!(p.lean_margin, 0.25, "thresholds travel in the weights");
         let praised = Signals {
             praise: true,
             ..Signals::default()
