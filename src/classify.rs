@@ -188,6 +188,7 @@ pub struct Classifier {
     vetoes: RegexBank,
     veto_of: Vec<(CueKind, String)>,
     dismissers: AhoCorasick,
+    misclicks: AhoCorasick,
     /// Last characters of the negators and fillers, sorted: a text ending
     /// in none of them ends in neither (most cues have no negator before).
     neg_tails: Vec<char>,
@@ -278,6 +279,7 @@ impl Classifier {
             .context("building the phrase matcher")?;
         let veto_of = rules.vetoes.iter().map(|v| (v.kind, v.origin.to_string())).collect();
         let dismissers = AhoCorasick::new(&rules.dismissers).context("building the dismisser matcher")?;
+        let misclicks = AhoCorasick::new(&rules.misclicks).context("building the misclick matcher")?;
         let turns = AhoCorasick::new(&rules.turns).context("building the turn matcher")?;
         let mut neg_tails: Vec<char> = (rules.negators.iter().chain(&rules.fillers))
             .filter_map(|w| w.chars().next_back())
@@ -301,6 +303,7 @@ impl Classifier {
             vetoes,
             veto_of,
             dismissers,
+            misclicks,
             neg_tails,
             model,
         })
@@ -339,8 +342,9 @@ impl Classifier {
         let mut hits = self.match_cues(&norm, &tokens, &clauses, &found);
         self.apply_scopes(&norm, &tokens, &clauses, &found, &mut hits);
         let turned = self.has_standing_turn(&norm, &hits);
+        let misclick = self.misclicks.is_match(&norm);
         for &p in settings {
-            verdicts.push(self.decide(&hits, &tokens, stars, turned, p));
+            verdicts.push(self.decide(&hits, &tokens, stars, turned, misclick, p));
         }
         (norm, hits)
     }
@@ -692,7 +696,15 @@ impl Classifier {
         })
     }
 
-    fn decide(&self, hits: &[Hit], tokens: &[Token], stars: Option<Stars>, turned: bool, p: Params) -> Verdict {
+    fn decide(
+        &self,
+        hits: &[Hit],
+        tokens: &[Token],
+        stars: Option<Stars>,
+        turned: bool,
+        misclick: bool,
+        p: Params,
+    ) -> Verdict {
         let active: Vec<&Hit> = hits.iter().filter(|h| h.state == HitState::Active).collect();
         let mut causes: Vec<Tier> = active
             .iter()
@@ -783,6 +795,7 @@ impl Classifier {
                 turned,
                 only_generic: is_only_generic(norm_len_outside(hits, tokens)),
                 waved: hits.iter().any(|h| matches!(h.state, HitState::Dismissed(_))),
+                misclick,
             },
             stars,
             p,

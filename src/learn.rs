@@ -139,6 +139,8 @@ pub struct Signals {
     pub only_generic: bool,
     /// A gripe the buyer waved away (没送鼠标, 不过没什么关系).
     pub waved: bool,
+    /// The buyer says the rating itself was a slip (点错了, 手滑).
+    pub misclick: bool,
 }
 
 /// Weights ready to score a token list.
@@ -382,7 +384,8 @@ impl Model {
         // the text is little more than a shrug or praise (一般般吧, 凑合), or
         // its only gripe was waved away: the buyer says so, whatever the
         // words weigh in the corpus
-        let said_fine = happy && (praise && sig.only_generic || sig.waved);
+        // a slip of the finger is new_buyer whatever the rating says
+        let said_fine = happy && (praise && sig.only_generic || sig.waved) || sig.misclick && !complaint && !turned;
         // the strongest cause (courier, service, quality) against unclassified and each other
         let c = cause_idx[0];
         let cause_margin = scores[c] - scores[cause_idx[1]];

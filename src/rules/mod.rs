@@ -100,6 +100,8 @@ pub struct RuleSet {
     pub concessions: Vec<String>,
     /// Words that bring in a gripe (但是, 就是, 可惜).
     pub turns: Vec<String>,
+    /// Phrases saying the rating itself was a slip (点错了, 手滑).
+    pub misclicks: Vec<String>,
     /// Shop words added to jieba's dictionary.
     pub dict: Vec<(String, Option<usize>)>,
     pub levels: Vec<Level>,
@@ -232,6 +234,7 @@ impl RuleSet {
             after_negators: Vec::new(),
             dismissers: Vec::new(),
             concessions: Vec::new(),
+            misclicks: Vec::new(),
             turns: Vec::new(),
             dict: Vec::new(),
             levels: Vec::new(),
@@ -271,11 +274,13 @@ impl RuleSet {
                 }
             }
             FileKind::Contrast => {
-                for (_, k, v) in parse::parse_keyed(name, &["dismiss", "concede", "turn"], reader, problems) {
+                for (_, k, v) in parse::parse_keyed(name, &["dismiss", "concede", "turn", "misclick"], reader, problems)
+                {
                     let v = crate::text::normalise(&v);
                     match k.as_str() {
                         "dismiss" => self.dismissers.push(v),
                         "turn" => self.turns.push(v),
+                        "misclick" => self.misclicks.push(v),
                         _ => self.concessions.push(v),
                     }
                 }

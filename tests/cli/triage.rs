@@ -262,3 +262,51 @@ fn the_same_complaint_from_three_buyers_is_marked_as_an_attack() {
     assert_eq!(tiers[3..6], ["new_buyer", "new_buyer", "new_buyer"]);
     assert_eq!(tiers[6..], ["courier", "courier"]);
 }
+
+/// Praise under a 差评 is doubtful and goes to a senior; a buyer who says
+/// the rating was a slip goes to a new hire whatever the rating.
+#[test]
+fn the_rating_guards_new_buyer_and_a_slip_of_the_finger_does_not() {
+    let wd = Workdir::new();
+    wd.write(
+        "reviews.csv",
+        taobao_export(&[
+            [
+                "4100000000000000001",
+                "阿花",
+                "毛巾",
+                "差评",
+                "东西挺好的，谢谢",
+                "2026-11-22 10:00:00",
+            ],
+            [
+                "4100000000000000002",
+                "阿草",
+                "毛巾",
+                "中评",
+                "东西挺好的，谢谢",
+                "2026-11-22 10:00:00",
+            ],
+            [
+                "4100000000000000003",
+                "阿木",
+                "毛巾",
+                "差评",
+                "不小心点成差评了，毛巾很好",
+                "2026-11-22 10:00:00",
+            ],
+            [
+                "4100000000000000004",
+                "阿石",
+                "毛巾",
+                "差评",
+                "手滑点错了，不过快递是真的慢",
+                "2026-11-22 10:00:00",
+            ],
+        ]),
+    );
+    wd.run(&["reviews.csv"]).expect_code(0);
+    let rows = wd.csv_rows("triage-out/triaged.csv");
+    let tiers: Vec<&str> = rows.iter().map(|r| r["tier"].as_str()).collect();
+    assert_eq!(tiers, ["unclassified", "new_buyer", "new_buyer", "courier"]);
+}
