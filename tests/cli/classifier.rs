@@ -151,6 +151,44 @@ fn written_reviews_get_their_tier() {
     );
 }
 
+/// Honest buyers are almost never called frauds: over the 62k real reviews
+/// of ../shared/data/corpus.csv (angry ones among them), the default rules
+/// put at most one in 10,000 in the fraud tier.
+#[test]
+fn fraud_is_rare_among_real_reviews() {
+    let Some(data) = shared_data() else {
+        panic!("../shared/data/corpus.csv not found: fraud precision is checked against it");
+    };
+    let mut reader = ::csv::Reader::from_path(data.join("corpus.csv")).expect("read corpus.csv");
+    let mut labelled = ::csv::Writer::from_writer(Vec::new());
+    labelled.write_record(["text", "tier"]).unwrap();
+    let mut n = 0usize;
+    for r in reader.deserialize::<std::collections::HashMap<String, String>>() {
+        let r = r.unwrap();
+        labelled.write_record([r["review"].as_str(), "unclassified"]).unwrap();
+        n += 1;
+    }
+    let wd = Workdir::new();
+    wd.write("corpus.csv", labelled.into_inner().unwrap());
+    wd.run(&["eval", "corpus.csv", "--predictions", "rows.csv"])
+        .expect_code(0);
+    let rows = String::from_utf8(wd.read("rows.csv")).unwrap();
+    let mut out = ::csv::Reader::from_reader(rows.as_bytes());
+    let fraud: Vec<String> = out
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[2] == "fraud")
+        .map(|r| format!("{} ({})", r[0].chars().take(60).collect::<String>(), &r[3]))
+        .collect();
+    assert!(n > 60_000, "{n} reviews");
+    assert!(
+        fraud.len() * 10_000 <= n,
+        "{} of {n} called fraud:\n{}",
+        fraud.len(),
+        fraud.join("\n")
+    );
+}
+
 /// A lead's retrain: label reviews, learn, check, use — with no shared data.
 #[test]
 fn learn_then_eval_then_run_with_the_lead_s_own_labels() {
