@@ -395,7 +395,7 @@ impl Model {
         // not the weights' first choice
         let only_generic = complaint && sig.only_generic;
         let clear_cause = cause_margin >= p.cause_margin && !only_generic;
-        let gripe = turned || !only_generic && (complaint || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer;
+        let gripe = !only_generic && (turned || (complaint || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer);
         let tier = if praise_clear || praise_lean || said_fine {
             Tier::NewBuyer
         } else if LEARNED_TIERS[c] != Tier::Unclassified && (clear_cause || gripe) {
