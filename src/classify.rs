@@ -504,14 +504,20 @@ impl Classifier {
 
     fn apply_scopes(&self, norm: &str, tokens: &[Token], clauses: &[(usize, usize)], found: &Found, hits: &mut [Hit]) {
         let is_pair = |h: &Hit| matches!(self.rules.cues[h.cue].pattern, Pattern::Pair { .. });
-        // Inside a longer phrase.
+        // Inside a longer phrase, or a bare phrase that is the opinion after
+        // the aspect of a pair of another kind: 优惠券 + 用不了 is about the
+        // coupon, not the goods.
         for i in 0..hits.len() {
             let outer = hits.iter().enumerate().find(|(j, o)| {
                 *j != i
-                    && !is_pair(o)
                     && o.start <= hits[i].start
                     && o.end >= hits[i].end
                     && (o.end - o.start) > (hits[i].end - hits[i].start)
+                    && (!is_pair(o)
+                        || !is_pair(&hits[i])
+                            && o.kind != hits[i].kind
+                            && o.anchor > o.start
+                            && hits[i].start >= o.anchor)
             });
             if let Some((_, o)) = outer {
                 hits[i].state = HitState::Inside(o.text.clone());
