@@ -689,6 +689,7 @@ impl Classifier {
     /// True when a turn word (但是, 就是) brings in something and no
     /// dismisser after it waves it away.
     fn has_standing_turn(&self, norm: &str, hits: &[Hit]) -> bool {
+        let last_dismisser = self.dismissers.find_iter(norm).map(|d| d.start()).max();
         self.turns.find_overlapping_iter(norm).any(|m| {
             let turn = m.start();
             let end = norm[m.end()..]
@@ -698,7 +699,7 @@ impl Classifier {
             let praised = hits
                 .iter()
                 .any(|h| h.kind == CueKind::Praise && h.state == HitState::Active && h.start >= turn && h.start < end);
-            !praised && !self.dismissers.find_iter(norm).any(|d| d.start() >= turn)
+            !praised && last_dismisser.is_none_or(|d| d < turn)
         })
     }
 

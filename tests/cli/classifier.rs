@@ -106,16 +106,7 @@ fn the_spec_s_own_examples_get_their_tier() {
     assert!(n >= 40, "only {n} example phrases found in TIERS.md");
     let wd = Workdir::new();
     wd.write("spec.csv", csv);
-    wd.run(&["eval", "spec.csv", "--predictions", "rows.csv"])
-        .expect_code(0);
-    let rows = String::from_utf8(wd.read("rows.csv")).unwrap();
-    let mut reader = ::csv::Reader::from_reader(rows.as_bytes());
-    let wrong: Vec<String> = reader
-        .records()
-        .map(|r| r.unwrap())
-        .filter(|r| r[1] != r[2])
-        .map(|r| format!("{} ({} -> {}: {})", &r[0], &r[1], &r[2], &r[3]))
-        .collect();
+    let wrong = wrong_tiers(&eval_rows(&wd, "spec.csv"));
     assert!(
         wrong.is_empty(),
         "{} of {n} spec examples in the wrong tier:\n{}",
@@ -131,17 +122,9 @@ fn the_spec_s_own_examples_get_their_tier() {
 fn written_reviews_get_their_tier() {
     let wd = Workdir::new();
     let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/written.csv");
-    wd.run(&["eval", fixture.to_str().unwrap(), "--predictions", "rows.csv"])
-        .expect_code(0);
-    let rows = String::from_utf8(wd.read("rows.csv")).unwrap();
-    let mut reader = ::csv::Reader::from_reader(rows.as_bytes());
-    let all: Vec<::csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let all = eval_rows(&wd, fixture.to_str().unwrap());
     assert!(all.len() >= 100, "{} rows", all.len());
-    let wrong: Vec<String> = all
-        .iter()
-        .filter(|r| r[1] != r[2])
-        .map(|r| format!("{} ({} -> {}: {})", &r[0], &r[1], &r[2], &r[3]))
-        .collect();
+    let wrong = wrong_tiers(&all);
     assert!(
         wrong.is_empty(),
         "{} of {} in the wrong tier:\n{}",
@@ -170,13 +153,8 @@ fn fraud_is_rare_among_real_reviews() {
     }
     let wd = Workdir::new();
     wd.write("corpus.csv", labelled.into_inner().unwrap());
-    wd.run(&["eval", "corpus.csv", "--predictions", "rows.csv"])
-        .expect_code(0);
-    let rows = String::from_utf8(wd.read("rows.csv")).unwrap();
-    let mut out = ::csv::Reader::from_reader(rows.as_bytes());
-    let fraud: Vec<String> = out
-        .records()
-        .map(|r| r.unwrap())
+    let fraud: Vec<String> = eval_rows(&wd, "corpus.csv")
+        .into_iter()
         .filter(|r| &r[2] == "fraud")
         .map(|r| format!("{} ({})", r[0].chars().take(60).collect::<String>(), &r[3]))
         .collect();
@@ -187,6 +165,24 @@ fn fraud_is_rare_among_real_reviews() {
         fraud.len(),
         fraud.join("\n")
     );
+}
+
+/// `triage eval FILE --predictions`: every row as (text, tier, predicted, evidence).
+fn eval_rows(wd: &Workdir, file: &str) -> Vec<::csv::StringRecord> {
+    wd.run(&["eval", file, "--predictions", "rows.csv"]).expect_code(0);
+    let rows = wd.read("rows.csv");
+    ::csv::Reader::from_reader(rows.as_slice())
+        .records()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+/// The rows put in another tier than their label, as the lead would read them.
+fn wrong_tiers(rows: &[::csv::StringRecord]) -> Vec<String> {
+    rows.iter()
+        .filter(|r| r[1] != r[2])
+        .map(|r| format!("{} ({} -> {}: {})", &r[0], &r[1], &r[2], &r[3]))
+        .collect()
 }
 
 /// A lead's retrain: label reviews, learn, check, use — with no shared data.
