@@ -42,8 +42,6 @@ CREATE TABLE cases (
     escalations INTEGER NOT NULL DEFAULT 0,
     run_id INTEGER NOT NULL REFERENCES runs(id)
 );
-CREATE INDEX cases_key ON cases(case_key);
-CREATE INDEX cases_status ON cases(status);
 CREATE TABLE reviews (
     review_key TEXT PRIMARY KEY,
     case_id INTEGER NOT NULL REFERENCES cases(id),
@@ -57,8 +55,6 @@ CREATE TABLE reviews (
     follow_up TEXT NOT NULL,
     run_id INTEGER NOT NULL REFERENCES runs(id)
 );
-CREATE INDEX reviews_order ON reviews(order_id);
-CREATE INDEX reviews_case ON reviews(case_id);
 CREATE TABLE outcomes (
     id INTEGER PRIMARY KEY,
     case_id INTEGER NOT NULL REFERENCES cases(id),
@@ -70,6 +66,23 @@ CREATE TABLE outcomes (
     UNIQUE (case_id, assigned_run)
 );
 ";
+
+/// The secondary indexes: (name, definition). A run that adds more reviews
+/// than the ledger holds drops them and builds them again after its inserts:
+/// one sort instead of a million random index inserts.
+const INDEXES: [(&str, &str); 4] = [
+    ("cases_key", "cases(case_key)"),
+    ("cases_status", "cases(status)"),
+    ("reviews_order", "reviews(order_id)"),
+    ("reviews_case", "reviews(case_id)"),
+];
+
+fn create_indexes(conn: &Connection) -> rusqlite::Result<()> {
+    for (name, on) in INDEXES {
+        conn.execute_batch(&format!("CREATE INDEX {name} ON {on};"))?;
+    }
+    Ok(())
+}
 
 /// Why a case from an earlier run comes back today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,6 +187,7 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
     match version {
         0 => {
             conn.execute_batch(SCHEMA)
+                .and_then(|()| create_indexes(conn))
                 .with_context(|| format!("cannot create the ledger tables in {}", path.display()))?;
             conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         }
@@ -326,56 +340,95 @@ impl Ledger {
         let tx = &self.conn;
         // index pages stay in memory while a big run is written (64 MiB at most)
         tx.pragma_update(None, "cache_size", -65536)?;
+        // Cases that come back are updated first, while the indexes serve
+        // the merges.
+        let mut case_ids: Vec<Option<i64>> = Vec::with_capacity(handed.len());
         for h in handed {
-            let (status, agent, level) = match h.agent {
-                Some((a, l)) => ("open", Some(a), Some(l)),
-                None => ("backlog", None, None),
+            let Some(id) = h.carried.first().copied() else {
+                case_ids.push(None);
+                continue;
             };
-            let assigned_day = h.agent.map(|_| self.today.as_str());
-            let assigned_run = h.agent.map(|_| self.run_id);
-            let case_id = match h.carried.first().copied() {
-                Some(id) => {
-                    for other in &h.carried[1..] {
-                        tx.execute("UPDATE reviews SET case_id = ?1 WHERE case_id = ?2", params![id, other])?;
-                        tx.execute("UPDATE cases SET status = 'merged' WHERE id = ?1", params![other])?;
-                    }
-                    // an escalated case keeps its count; a senior's list now holds it
-                    tx.execute(
-                        "UPDATE cases SET tier = ?2, status = ?3, agent = COALESCE(?4, agent), level = COALESCE(?5, level),
-                         assigned_day = COALESCE(?6, assigned_day), assigned_run = COALESCE(?7, assigned_run), next_day = NULL
-                         WHERE id = ?1",
-                        params![id, h.tier, status, agent, level, assigned_day, assigned_run],
-                    )?;
-                    id
-                }
+            let (status, agent, level) = status_of(h);
+            for other in &h.carried[1..] {
+                tx.execute("UPDATE reviews SET case_id = ?1 WHERE case_id = ?2", params![id, other])?;
+                tx.execute("UPDATE cases SET status = 'merged' WHERE id = ?1", params![other])?;
+            }
+            // an escalated case keeps its count; a senior's list now holds it
+            tx.execute(
+                "UPDATE cases SET tier = ?2, status = ?3, agent = COALESCE(?4, agent), level = COALESCE(?5, level),
+                 assigned_day = COALESCE(?6, assigned_day), assigned_run = COALESCE(?7, assigned_run), next_day = NULL
+                 WHERE id = ?1",
+                params![
+                    id,
+                    h.tier,
+                    status,
+                    agent,
+                    level,
+                    h.agent.map(|_| self.today.as_str()),
+                    h.agent.map(|_| self.run_id)
+                ],
+            )?;
+            case_ids.push(Some(id));
+        }
+        let adding: usize = handed.iter().map(|h| h.fresh.len()).sum();
+        let held: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM reviews", [], |r| r.get(0))?;
+        let bulk = adding as i64 > held.max(10_000);
+        if bulk {
+            for (name, _) in INDEXES {
+                tx.execute_batch(&format!("DROP INDEX {name};"))?;
+            }
+        }
+        let mut new_case = tx.prepare(
+            "INSERT INTO cases (case_key, tier, status, agent, level, first_day, assigned_day, assigned_run, run_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?;
+        let mut fresh: Vec<(u128, i64, &Review)> = Vec::with_capacity(adding);
+        for (h, carried) in handed.iter().zip(case_ids) {
+            let case_id = match carried {
+                Some(id) => id,
                 None => {
-                    tx.prepare_cached(
-                        "INSERT INTO cases (case_key, tier, status, agent, level, first_day, assigned_day, assigned_run, run_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    )?
-                    .execute(params![h.case_key, h.tier, status, agent, level, self.today, assigned_day, assigned_run, self.run_id])?;
+                    let (status, agent, level) = status_of(h);
+                    new_case.execute(params![
+                        h.case_key,
+                        h.tier,
+                        status,
+                        agent,
+                        level,
+                        self.today,
+                        h.agent.map(|_| self.today.as_str()),
+                        h.agent.map(|_| self.run_id),
+                        self.run_id
+                    ])?;
                     tx.last_insert_rowid()
                 }
             };
-            for (key, r) in &h.fresh {
-                tx.prepare_cached(
-                    "INSERT OR IGNORE INTO reviews (review_key, case_id, order_id, text_hash, buyer, rating, created_at, item, text, follow_up, run_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )?
-                .execute(params![
-                        format!("{key:032x}"),
-                        case_id,
-                        r.order_id(),
-                        text_hash(r.text()),
-                        r.buyer(),
-                        r.rating.key(),
-                        r.created_at(),
-                        r.item(),
-                        r.text(),
-                        r.follow_up(),
-                        self.run_id
-                ])?;
-            }
+            fresh.extend(h.fresh.iter().map(|&(key, r)| (key, case_id, r)));
+        }
+        // Reviews go in by key, so the key index grows at its end instead of
+        // splitting pages all over (a stable sort: with a key twice, the
+        // first still wins, as in input order).
+        fresh.sort_by_key(|&(key, _, _)| key);
+        let mut new_review = tx.prepare(
+            "INSERT OR IGNORE INTO reviews (review_key, case_id, order_id, text_hash, buyer, rating, created_at, item, text, follow_up, run_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        for (key, case_id, r) in fresh {
+            new_review.execute(params![
+                format!("{key:032x}"),
+                case_id,
+                r.order_id(),
+                text_hash(r.text()),
+                r.buyer(),
+                r.rating.key(),
+                r.created_at(),
+                r.item(),
+                r.text(),
+                r.follow_up(),
+                self.run_id
+            ])?;
+        }
+        if bulk {
+            create_indexes(tx)?;
         }
         Ok(())
     }
@@ -385,6 +438,14 @@ impl Ledger {
         self.conn
             .execute_batch("COMMIT")
             .with_context(|| format!("cannot save the ledger {}", self.path.display()))
+    }
+}
+
+/// A case's status, agent and level as this run leaves it.
+fn status_of<'a>(h: &Handed<'a>) -> (&'static str, Option<&'a str>, Option<&'a str>) {
+    match h.agent {
+        Some((a, l)) => ("open", Some(a), Some(l)),
+        None => ("backlog", None, None),
     }
 }
 
@@ -687,6 +748,88 @@ mod tests {
         assert!(valid_date("2026-11-24"));
         assert!(!valid_date("2026-02-30"));
         assert!(!valid_date("24/11/2026"));
+    }
+
+    fn review(n: usize) -> Review {
+        Review::new(
+            0,
+            n as u64 + 2,
+            Rating::Low,
+            ReviewFields {
+                order_id: &format!("{:018}", 500_000_000_000_000_000u64 + n as u64),
+                buyer: &format!("buyer{n}"),
+                created_at: "2026-11-20 10:00:00",
+                item: "保温杯",
+                text: "快递太慢了，等了一个星期",
+                follow_up: "",
+            },
+        )
+    }
+
+    /// A ledger where `first` reviews were recorded one day and `then` more
+    /// the next: one case per review, every other one handed to an agent.
+    fn ledger_with(dir: &Path, first: usize, then: usize) -> (Ledger, Vec<Review>) {
+        let reviews: Vec<Review> = (0..first + then).map(review).collect();
+        let keys: Vec<String> = reviews.iter().map(|r| format!("buyer:{}", r.buyer())).collect();
+        let path = dir.join("triage.db");
+        for (day, range) in [("2026-11-20", 0..first), ("2026-11-21", first..first + then)] {
+            let mut l = Ledger::open(&path, day, "test.csv").unwrap();
+            let handed: Vec<Handed> = range
+                .map(|i| Handed {
+                    carried: vec![],
+                    case_key: &keys[i],
+                    tier: "courier",
+                    agent: (i % 2 == 0).then_some(("小王", "junior")),
+                    fresh: vec![(reviews[i].identity(), &reviews[i])],
+                })
+                .collect();
+            l.record(&handed).unwrap();
+            l.commit().unwrap();
+        }
+        (Ledger::open(&path, "2026-11-22", "test.csv").unwrap(), reviews)
+    }
+
+    #[test]
+    fn a_big_first_run_is_recorded_like_small_ones() {
+        // 12,000 reviews into an empty ledger take the bulk path (indexes
+        // dropped and built again); 30 + 30 do not. Both must answer alike.
+        let (big_dir, small_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (big, reviews) = ledger_with(big_dir.path(), 12_000, 30);
+        let (small, _) = ledger_with(small_dir.path(), 30, 30);
+        let indexes = |l: &Ledger| -> Vec<String> {
+            let mut s = l
+                .conn
+                .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+                .unwrap();
+            s.query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        assert_eq!(
+            indexes(&big),
+            ["cases_key", "cases_status", "reviews_case", "reviews_order"]
+        );
+        assert_eq!(indexes(&big), indexes(&small));
+        for i in [0, 1, 29, 11_999, 12_029] {
+            let known = big.known(&review_key(&reviews[i])).unwrap().expect("recorded");
+            assert_eq!(known.case_id, i as i64 + 1, "review {i}");
+            let status = if i % 2 == 0 { "open" } else { "backlog" };
+            assert_eq!(known.status, status, "review {i}");
+        }
+        assert_eq!(big.last_agent("buyer:buyer11998").unwrap().as_deref(), Some("小王"));
+        let backlog = big.carried(FollowUp::default()).unwrap();
+        assert_eq!(backlog.len(), 6_015);
+        assert_eq!(backlog[0].reviews[0].1.text(), "快递太慢了，等了一个星期");
+        let plan: String = big
+            .conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT case_id FROM reviews WHERE order_id = '500000000000000007'",
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("reviews_order"), "{plan}");
     }
 
     #[test]
