@@ -336,19 +336,21 @@ impl Ledger {
     }
 
     /// Record how this run's cases ended up.
-    pub fn record(&mut self, handed: &[Handed]) -> Result<()> {
+    /// `case(i)` describes case `i` of `n`; it is asked twice per case, so a
+    /// million-case run never holds them all at once.
+    pub fn record<'a>(&mut self, n: usize, case: impl Fn(usize) -> Handed<'a>) -> Result<()> {
         let tx = &self.conn;
         // index pages stay in memory while a big run is written (64 MiB at most)
         tx.pragma_update(None, "cache_size", -65536)?;
         // Cases that come back are updated first, while the indexes serve
         // the merges.
-        let mut case_ids: Vec<Option<i64>> = Vec::with_capacity(handed.len());
-        for h in handed {
+        let mut adding = 0;
+        for h in (0..n).map(&case) {
+            adding += h.fresh.len();
             let Some(id) = h.carried.first().copied() else {
-                case_ids.push(None);
                 continue;
             };
-            let (status, agent, level) = status_of(h);
+            let (status, agent, level) = status_of(&h);
             for other in &h.carried[1..] {
                 tx.execute("UPDATE reviews SET case_id = ?1 WHERE case_id = ?2", params![id, other])?;
                 tx.execute("UPDATE cases SET status = 'merged' WHERE id = ?1", params![other])?;
@@ -368,9 +370,7 @@ impl Ledger {
                     h.agent.map(|_| self.run_id)
                 ],
             )?;
-            case_ids.push(Some(id));
         }
-        let adding: usize = handed.iter().map(|h| h.fresh.len()).sum();
         let held: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM reviews", [], |r| r.get(0))?;
         let bulk = adding as i64 > held.max(10_000);
         if bulk {
@@ -382,12 +382,13 @@ impl Ledger {
             "INSERT INTO cases (case_key, tier, status, agent, level, first_day, assigned_day, assigned_run, run_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
-        let mut fresh: Vec<(u128, i64, &Review)> = Vec::with_capacity(adding);
-        for (h, carried) in handed.iter().zip(case_ids) {
-            let case_id = match carried {
+        // the key as two halves: 32 bytes an entry instead of u128's aligned 48
+        let mut fresh: Vec<((u64, u64), i64, &Review)> = Vec::with_capacity(adding);
+        for h in (0..n).map(&case) {
+            let case_id = match h.carried.first().copied() {
                 Some(id) => id,
                 None => {
-                    let (status, agent, level) = status_of(h);
+                    let (status, agent, level) = status_of(&h);
                     new_case.execute(params![
                         h.case_key,
                         h.tier,
@@ -402,7 +403,11 @@ impl Ledger {
                     tx.last_insert_rowid()
                 }
             };
-            fresh.extend(h.fresh.iter().map(|&(key, r)| (key, case_id, r)));
+            fresh.extend(
+                h.fresh
+                    .iter()
+                    .map(|&(key, r)| (((key >> 64) as u64, key as u64), case_id, r)),
+            );
         }
         // Reviews go in by key, so the key index grows at its end instead of
         // splitting pages all over (a stable sort: with a key twice, the
@@ -412,9 +417,9 @@ impl Ledger {
             "INSERT OR IGNORE INTO reviews (review_key, case_id, order_id, text_hash, buyer, rating, created_at, item, text, follow_up, run_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
-        for (key, case_id, r) in fresh {
+        for ((hi, lo), case_id, r) in fresh {
             new_review.execute(params![
-                format!("{key:032x}"),
+                format!("{hi:016x}{lo:016x}"),
                 case_id,
                 r.order_id(),
                 text_hash(r.text()),
@@ -774,16 +779,17 @@ mod tests {
         let path = dir.join("triage.db");
         for (day, range) in [("2026-11-20", 0..first), ("2026-11-21", first..first + then)] {
             let mut l = Ledger::open(&path, day, "test.csv").unwrap();
-            let handed: Vec<Handed> = range
-                .map(|i| Handed {
+            l.record(range.len(), |j| {
+                let i = range.start + j;
+                Handed {
                     carried: vec![],
                     case_key: &keys[i],
                     tier: "courier",
                     agent: (i % 2 == 0).then_some(("小王", "junior")),
                     fresh: vec![(reviews[i].identity(), &reviews[i])],
-                })
-                .collect();
-            l.record(&handed).unwrap();
+                }
+            })
+            .unwrap();
             l.commit().unwrap();
         }
         (Ledger::open(&path, "2026-11-22", "test.csv").unwrap(), reviews)

@@ -411,24 +411,22 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     // order could lose calls that were never written.)
     if let (Some(mut l), Some(a)) = (ledger.take(), &assignment) {
         let keys = assign::cases_keys(&a.cases, |i| (rows[i].review.buyer(), rows[i].review.order_id()));
-        let handed: Vec<Handed> = a
-            .cases
-            .iter()
-            .zip(&a.outcome)
-            .zip(&keys)
-            .map(|((case, out), key)| Handed {
+        l.record(a.cases.len(), |c| {
+            let case = &a.cases[c];
+            Handed {
                 carried: case.ledger_ids.clone(),
-                case_key: key,
+                case_key: &keys[c],
                 tier: case.tier.key(),
-                agent: out.ok().map(|x| (agents[x].name.as_str(), agents[x].level.as_str())),
+                agent: a.outcome[c]
+                    .ok()
+                    .map(|x| (agents[x].name.as_str(), agents[x].level.as_str())),
                 fresh: case
                     .reviews
                     .iter()
                     .filter_map(|&i| Some((rows[i].key?, &rows[i].review)))
                     .collect(),
-            })
-            .collect();
-        l.record(&handed)?;
+            }
+        })?;
         laps.lap("ledger record");
         l.commit()?;
         laps.lap("ledger commit");
