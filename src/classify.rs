@@ -462,10 +462,13 @@ impl Classifier {
         }
         if !occ.is_empty() {
             let clause_of = |pos: usize| clauses.iter().position(|&(cs, ce)| pos >= cs && pos < ce);
-            let mut done: Vec<usize> = Vec::new();
+            // every place a pair's aspect occurs can make a hit (the first
+            // may be denied, the second not: 不是质量问题…质量还不如地摊),
+            // once per cue and place
+            let mut done: Vec<(usize, usize)> = Vec::new();
             for &(wa, ta, la, sa, ea) in &occ {
                 for &(cue, is_aspect) in &self.pair_word_uses[wa] {
-                    if !is_aspect || done.contains(&cue) {
+                    if !is_aspect || done.contains(&(cue, sa)) {
                         continue;
                     }
                     // tokens between the two words (物流速度 ends at 速度)
@@ -481,7 +484,7 @@ impl Classifier {
                             && clause_of(so) == clause_of(sa)
                     });
                     if let Some(&(_, to, _, so, eo)) = found {
-                        done.push(cue);
+                        done.push((cue, sa));
                         let (s, e) = (sa.min(so), ea.max(eo));
                         let word_start = tokens[to].start.min(so);
                         hits.push(Hit {
@@ -536,7 +539,22 @@ impl Classifier {
             let negator = self
                 .negated_by(norm, cs, h.anchor, tokens)
                 .or_else(|| self.negated_by(norm, cs.min(h.word_anchor), h.word_anchor, tokens));
-            if let Some(neg) = negator {
+            // a pair whose aspect comes first is denied whole by 不是 or
+            // 没有 just before the aspect: 不是洗发水的问题
+            let denial = || {
+                let before = &norm[cs.min(h.start)..h.start];
+                (h.anchor > h.start)
+                    .then(|| {
+                        self.rules
+                            .denials
+                            .iter()
+                            .filter(|d| before.ends_with(d.as_str()))
+                            .max_by_key(|d| d.len())
+                    })
+                    .flatten()
+                    .cloned()
+            };
+            if let Some(neg) = negator.or_else(denial) {
                 h.state = HitState::Negated(neg);
             } else if let Some(neg) = self.negated_after(&norm[h.end.min(ce)..ce]) {
                 h.state = HitState::Negated(neg);
@@ -958,5 +976,23 @@ mod tests {
         // the turn word's own clause holds praise: nothing is brought in
         assert_eq!(tier(&c, "质量不错，但是价格也很实惠"), Tier::NewBuyer);
         assert_eq!(tier(&c, "宝贝收到了，就是比想象的小一点"), Tier::Quality);
+    }
+
+    /// 不是 or 没有 right before a pair's aspect denies the pair; the same
+    /// pair said again later, undenied, still counts.
+    #[test]
+    fn a_denied_pair_is_no_finding_but_a_later_one_is() {
+        let c = classifier();
+        let denied = c.classify("不是洗发水的问题，是收到时盖子就开了，洒了一箱", None);
+        assert_eq!(denied.tier, Tier::Courier, "{:?}", denied.evidence);
+        let again = c.classify("客服说不是质量问题，可这质量还不如地摊货", None);
+        assert_eq!(again.tier, Tier::Quality, "{:?}", again.evidence);
+        assert!(
+            again.evidence.iter().any(|e| e.text == "质量还不如"),
+            "{:?}",
+            again.evidence
+        );
+        // the pair is not denied by a negator that stands after its aspect
+        assert_eq!(tier(&c, "这衣服质量不是一般的差"), Tier::Quality);
     }
 }

@@ -94,6 +94,9 @@ pub struct RuleSet {
     pub fillers: Vec<String>,
     /// Words that cancel the cue right before them (坏的都没有).
     pub after_negators: Vec<String>,
+    /// Words that deny a whole aspect + opinion pair when they stand right
+    /// before its aspect (不是质量问题, 没有包装破损).
+    pub denials: Vec<String>,
     /// Phrases that wave away a gripe said just before (没关系, 总体还不错).
     pub dismissers: Vec<String>,
     /// Words that open a conceded gripe (虽然).
@@ -232,6 +235,7 @@ impl RuleSet {
             negators: Vec::new(),
             fillers: Vec::new(),
             after_negators: Vec::new(),
+            denials: Vec::new(),
             dismissers: Vec::new(),
             concessions: Vec::new(),
             misclicks: Vec::new(),
@@ -264,11 +268,12 @@ impl RuleSet {
                 self.vetoes.append(&mut v);
             }
             FileKind::Negation => {
-                for (_, k, v) in parse::parse_keyed(name, &["negator", "filler", "after"], reader, problems) {
+                for (_, k, v) in parse::parse_keyed(name, &["negator", "filler", "after", "denial"], reader, problems) {
                     let v = crate::text::normalise(&v);
                     match k.as_str() {
                         "negator" => self.negators.push(v),
                         "after" => self.after_negators.push(v),
+                        "denial" => self.denials.push(v),
                         _ => self.fillers.push(v),
                     }
                 }

@@ -38,11 +38,10 @@ fn eval_scores_a_labelled_file() {
 }
 
 /// The figures the default rules reach on dev.csv. They are a floor: the
-/// test fails if a change drops below them. Issue 3's targets for accuracy
-/// (0.85), junior-unsafe (3%) and fraud precision (0.95) are held here; its
-/// F1 target (0.70 for every tier) is not reached yet for courier and
-/// unclassified, so those floors sit at today's figures: raise them as the
-/// rules improve.
+/// test fails if a change drops below them. Issue 3's targets (accuracy
+/// 0.85, junior-unsafe 3%, fraud precision 0.95, every F1 0.70) are held
+/// here, except unclassified's F1, which is not reached yet: its floor sits
+/// at today's figure. Raise the floors as the rules improve.
 #[test]
 fn default_rules_hold_their_figures_on_dev() {
     let Some(data) = shared_data() else {
@@ -58,16 +57,16 @@ fn default_rules_hold_their_figures_on_dev() {
     let unsafe_rate = r["junior_unsafe"].as_f64().unwrap();
     let fraud_p = r["tiers"]["fraud"]["precision"].as_f64().unwrap();
     let report = run.stdout();
-    assert!(acc >= 0.85, "accuracy {acc}\n{report}");
-    assert!(unsafe_rate <= 0.03, "junior-unsafe {unsafe_rate}\n{report}");
+    assert!(acc >= 0.86, "accuracy {acc}\n{report}");
+    assert!(unsafe_rate <= 0.025, "junior-unsafe {unsafe_rate}\n{report}");
     assert!(fraud_p >= 0.95, "fraud precision {fraud_p}\n{report}");
     for (tier, floor) in [
         ("new_buyer", 0.89),
-        ("courier", 0.60),
-        ("service", 0.75),
-        ("quality", 0.90),
+        ("courier", 0.75),
+        ("service", 0.77),
+        ("quality", 0.91),
         ("fraud", 0.94),
-        ("unclassified", 0.62),
+        ("unclassified", 0.63),
     ] {
         assert!(f(tier) >= floor, "{tier} F1 {} < {floor}\n{report}", f(tier));
     }
