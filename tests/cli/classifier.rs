@@ -38,10 +38,9 @@ fn eval_scores_a_labelled_file() {
 }
 
 /// The figures the default rules reach on dev.csv. They are a floor: the
-/// test fails if a change drops below them. Issue 3's targets (accuracy
-/// 0.85, junior-unsafe 3%, fraud precision 0.95, every F1 0.70) are held
-/// here, except unclassified's F1, which is not reached yet: its floor sits
-/// at today's figure. Raise the floors as the rules improve.
+/// test fails if a change drops below them. Every one is at or past issue
+/// 3's targets (accuracy 0.85, junior-unsafe 3%, fraud precision 0.95, every
+/// F1 0.70). Raise the floors as the rules improve.
 #[test]
 fn default_rules_hold_their_figures_on_dev() {
     let Some(data) = shared_data() else {
@@ -57,16 +56,16 @@ fn default_rules_hold_their_figures_on_dev() {
     let unsafe_rate = r["junior_unsafe"].as_f64().unwrap();
     let fraud_p = r["tiers"]["fraud"]["precision"].as_f64().unwrap();
     let report = run.stdout();
-    assert!(acc >= 0.86, "accuracy {acc}\n{report}");
-    assert!(unsafe_rate <= 0.025, "junior-unsafe {unsafe_rate}\n{report}");
+    assert!(acc >= 0.87, "accuracy {acc}\n{report}");
+    assert!(unsafe_rate <= 0.02, "junior-unsafe {unsafe_rate}\n{report}");
     assert!(fraud_p >= 0.95, "fraud precision {fraud_p}\n{report}");
     for (tier, floor) in [
         ("new_buyer", 0.89),
         ("courier", 0.75),
-        ("service", 0.77),
+        ("service", 0.78),
         ("quality", 0.91),
         ("fraud", 0.94),
-        ("unclassified", 0.63),
+        ("unclassified", 0.70),
     ] {
         assert!(f(tier) >= floor, "{tier} F1 {} < {floor}\n{report}", f(tier));
     }
