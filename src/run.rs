@@ -52,6 +52,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 Format::Text => print_summary(&mut out, &summary, &cfg)?,
             }
             out.flush()?;
+            // the process ends now: the rules, the automata and jieba's
+            // dictionary need not be freed piece by piece first
+            std::mem::forget(cfg);
             Ok(code)
         }
         Some(Command::Eval {
