@@ -341,7 +341,7 @@ impl Classifier {
         let found = self.scan(&norm);
         let mut hits = self.match_cues(&norm, &tokens, &clauses, &found);
         self.apply_scopes(&norm, &tokens, &clauses, &found, &mut hits);
-        let turned = self.has_standing_turn(&norm, &hits);
+        let turned = self.has_standing_turn(&norm, &tokens, &hits);
         let misclick = self.misclicks.is_match(&norm);
         for &p in settings {
             verdicts.push(self.decide(&hits, &tokens, stars, turned, misclick, p));
@@ -612,9 +612,8 @@ impl Classifier {
         // Gripes waved away (没关系) or conceded (虽然…但还是很好).
         let clause_index = |pos: usize| clauses.iter().position(|&(s, e)| pos >= s && pos <= e).unwrap_or(0);
         let dismiss: Vec<(usize, String)> = self
-            .dismissers
-            .find_iter(norm)
-            .map(|m| (m.start(), norm[m.start()..m.end()].to_string()))
+            .dismissals(norm, tokens)
+            .map(|(s, e)| (s, norm[s..e].to_string()))
             .collect();
         let praise_after: Vec<usize> = hits
             .iter()
@@ -704,10 +703,19 @@ impl Classifier {
         }
     }
 
+    /// Where the buyer waves a gripe away (没关系, 可以理解), as byte ranges;
+    /// a dismisser that is itself negated (不能接受, 无法理解) waves nothing.
+    fn dismissals<'s>(&'s self, norm: &'s str, tokens: &'s [Token]) -> impl Iterator<Item = (usize, usize)> + 's {
+        self.dismissers
+            .find_iter(norm)
+            .filter(move |m| self.negated_by(norm, 0, m.start(), tokens).is_none())
+            .map(|m| (m.start(), m.end()))
+    }
+
     /// True when a turn word (但是, 就是) brings in something and no
     /// dismisser after it waves it away.
-    fn has_standing_turn(&self, norm: &str, hits: &[Hit]) -> bool {
-        let last_dismisser = self.dismissers.find_iter(norm).map(|d| d.start()).max();
+    fn has_standing_turn(&self, norm: &str, tokens: &[Token], hits: &[Hit]) -> bool {
+        let last_dismisser = self.dismissals(norm, tokens).map(|(s, _)| s).max();
         self.turns.find_overlapping_iter(norm).any(|m| {
             let turn = m.start();
             let end = norm[m.end()..]
@@ -976,6 +984,9 @@ mod tests {
         // the turn word's own clause holds praise: nothing is brought in
         assert_eq!(tier(&c, "质量不错，但是价格也很实惠"), Tier::NewBuyer);
         assert_eq!(tier(&c, "宝贝收到了，就是比想象的小一点"), Tier::Quality);
+        // a dismisser that is itself negated waves nothing away
+        assert_eq!(tier(&c, "等了十天才发货，可以理解"), Tier::NewBuyer);
+        assert_eq!(tier(&c, "等了十天才发货，说是爆仓，但是不能接受"), Tier::Service);
     }
 
     /// 不是 or 没有 right before a pair's aspect denies the pair; the same
