@@ -609,6 +609,24 @@ impl Classifier {
                 h.state = HitState::Vetoed(format!("{} ({origin})", m.as_str()));
             }
         }
+        // Two pairs of different kinds on one opinion: it belongs to the
+        // nearer aspect (热水器 + 安装师傅态度很差 is about the installer).
+        for i in 0..hits.len() {
+            if hits[i].state != HitState::Active || !is_pair(&hits[i]) {
+                continue;
+            }
+            let nearer = hits.iter().find(|o| {
+                is_pair(o)
+                    && o.kind != hits[i].kind
+                    && o.state == HitState::Active
+                    && o.start > hits[i].start
+                    && o.anchor <= hits[i].anchor
+                    && hits[i].anchor < o.end
+            });
+            if let Some(o) = nearer {
+                hits[i].state = HitState::Inside(o.text.clone());
+            }
+        }
         // Gripes waved away (没关系) or conceded (虽然…但还是很好).
         let clause_index = |pos: usize| clauses.iter().position(|&(s, e)| pos >= s && pos <= e).unwrap_or(0);
         let dismiss: Vec<(usize, String)> = self
@@ -1003,6 +1021,9 @@ mod tests {
             "{:?}",
             again.evidence
         );
+        // an opinion belongs to the nearer of two aspects
+        assert_eq!(tier(&c, "热水器安装师傅态度很差"), Tier::Service);
+        assert_eq!(tier(&c, "快递小哥服务态度太差"), Tier::Courier);
         // the pair is not denied by a negator that stands after its aspect
         assert_eq!(tier(&c, "这衣服质量不是一般的差"), Tier::Quality);
     }
