@@ -788,7 +788,17 @@ impl Classifier {
         if let Some(&top) = causes.first() {
             // Only courier found, and a new hire would call: when the weights
             // clearly say the shop or the goods are at fault, a senior calls.
-            if top == Tier::Courier {
+            // (not when the courier words are nearly the whole text: there
+            // is nothing else for the weights to have read)
+            let courier_only = || {
+                let outside: usize = tokens
+                    .iter()
+                    .filter(|t| !active.iter().any(|h| h.start <= t.start && t.end <= h.end))
+                    .map(|t| t.word.chars().filter(|&c| is_letter_or_digit(c)).count())
+                    .sum();
+                outside <= SECOND_OPINION_MIN
+            };
+            if top == Tier::Courier && !courier_only() {
                 if let Some(model) = &self.model {
                     let words: Vec<&str> = tokens.iter().map(|t| t.word).collect();
                     if let Some((senior, note)) = model.second_opinion(&words, Tier::Courier, p) {
@@ -908,6 +918,10 @@ fn is_letter_or_digit(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || c.is_alphanumeric()
 }
 
+/// Letters a courier finding must leave outside the cue words before the
+/// learned weights may overrule it.
+const SECOND_OPINION_MIN: usize = 4;
+
 /// A complaint with hardly any other words names no cause.
 fn is_only_generic(rest: usize) -> bool {
     rest <= 8
@@ -1021,6 +1035,9 @@ mod tests {
             "{:?}",
             again.evidence
         );
+        // a courier complaint with nothing else in it is not overruled by
+        // the weights (严重 leans to quality in the training reviews)
+        assert_eq!(tier(&c, "外包装破损严重"), Tier::Courier);
         // an opinion belongs to the nearer of two aspects
         assert_eq!(tier(&c, "热水器安装师傅态度很差"), Tier::Service);
         assert_eq!(tier(&c, "快递小哥服务态度太差"), Tier::Courier);
