@@ -472,17 +472,28 @@ impl Classifier {
                         continue;
                     }
                     // tokens between the two words (物流速度 ends at 速度)
-                    let found = occ.iter().find(|&&(wo, to, lo, so, eo)| {
-                        let between = if so >= ea {
-                            to.saturating_sub(la)
-                        } else {
-                            ta.saturating_sub(lo)
-                        };
-                        self.pair_word_uses[wo].contains(&(cue, false))
-                            && (so >= ea || sa >= eo)
-                            && between <= PAIR_WINDOW
-                            && clause_of(so) == clause_of(sa)
-                    });
+                    // the nearest opinion after the aspect (or before it), and
+                    // of two opinions starting together the longer: 是坏的, not 坏
+                    let found = occ
+                        .iter()
+                        .filter(|&&(wo, to, lo, so, eo)| {
+                            let between = if so >= ea {
+                                to.saturating_sub(la)
+                            } else {
+                                ta.saturating_sub(lo)
+                            };
+                            self.pair_word_uses[wo].contains(&(cue, false))
+                                && (so >= ea || sa >= eo)
+                                && between <= PAIR_WINDOW
+                                && clause_of(so) == clause_of(sa)
+                        })
+                        .min_by_key(|&&(_, _, _, so, eo)| {
+                            (
+                                so < ea,
+                                if so >= ea { so } else { usize::MAX - so },
+                                std::cmp::Reverse(eo),
+                            )
+                        });
                     if let Some(&(_, to, _, so, eo)) = found {
                         done.push((cue, sa));
                         let (s, e) = (sa.min(so), ea.max(eo));
@@ -1038,6 +1049,9 @@ mod tests {
         // a courier complaint with nothing else in it is not overruled by
         // the weights (严重 leans to quality in the training reviews)
         assert_eq!(tier(&c, "外包装破损严重"), Tier::Courier);
+        // of two opinions starting at one place a pair takes the longer, so
+        // the bare 是坏的 is the gift's (service), not the goods'
+        assert_eq!(tier(&c, "赠品是坏的"), Tier::Service);
         // an opinion belongs to the nearer of two aspects
         assert_eq!(tier(&c, "热水器安装师傅态度很差"), Tier::Service);
         assert_eq!(tier(&c, "快递小哥服务态度太差"), Tier::Courier);
