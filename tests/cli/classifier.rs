@@ -64,7 +64,7 @@ fn default_rules_hold_their_figures_on_dev() {
         ("courier", 0.75),
         ("service", 0.78),
         ("quality", 0.91),
-        ("fraud", 0.94),
+        ("fraud", 0.98),
         ("unclassified", 0.70),
     ] {
         assert!(f(tier) >= floor, "{tier} F1 {} < {floor}\n{report}", f(tier));
