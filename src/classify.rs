@@ -518,9 +518,10 @@ impl Classifier {
 
     fn apply_scopes(&self, norm: &str, tokens: &[Token], clauses: &[(usize, usize)], found: &Found, hits: &mut [Hit]) {
         let is_pair = |h: &Hit| matches!(self.rules.cues[h.cue].pattern, Pattern::Pair { .. });
-        // Inside a longer phrase, or a bare phrase that is the opinion after
-        // the aspect of a pair of another kind: 优惠券 + 用不了 is about the
-        // coupon, not the goods.
+        // Inside a longer phrase, or inside a longer find of the same pair
+        // (安装师傅态度很差 holds 师傅态度很差), or a bare phrase that is the
+        // opinion after the aspect of a pair of another kind: 优惠券 + 用不了
+        // is about the coupon, not the goods.
         for i in 0..hits.len() {
             let outer = hits.iter().enumerate().find(|(j, o)| {
                 *j != i
@@ -528,6 +529,7 @@ impl Classifier {
                     && o.end >= hits[i].end
                     && (o.end - o.start) > (hits[i].end - hits[i].start)
                     && (!is_pair(o)
+                        || o.cue == hits[i].cue
                         || !is_pair(&hits[i])
                             && o.kind != hits[i].kind
                             && o.anchor > o.start
@@ -1053,7 +1055,11 @@ mod tests {
         // the bare 是坏的 is the gift's (service), not the goods'
         assert_eq!(tier(&c, "赠品是坏的"), Tier::Service);
         // an opinion belongs to the nearer of two aspects
-        assert_eq!(tier(&c, "热水器安装师傅态度很差"), Tier::Service);
+        let installer = c.classify("热水器安装师傅态度很差", None);
+        assert_eq!(installer.tier, Tier::Service);
+        // one pair found at two places, one inside the other, is one finding
+        let texts: Vec<&str> = installer.evidence.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(texts, ["安装师傅态度很差"]);
         assert_eq!(tier(&c, "快递小哥服务态度太差"), Tier::Courier);
         // the pair is not denied by a negator that stands after its aspect
         assert_eq!(tier(&c, "这衣服质量不是一般的差"), Tier::Quality);
