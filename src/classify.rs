@@ -803,14 +803,7 @@ impl Classifier {
             // clearly say the shop or the goods are at fault, a senior calls.
             // (not when the courier words are nearly the whole text: there
             // is nothing else for the weights to have read)
-            let courier_only = || {
-                let outside: usize = tokens
-                    .iter()
-                    .filter(|t| !active.iter().any(|h| h.start <= t.start && t.end <= h.end))
-                    .map(|t| t.word.chars().filter(|&c| is_letter_or_digit(c)).count())
-                    .sum();
-                outside <= SECOND_OPINION_MIN
-            };
+            let courier_only = || letters_outside(tokens, active.iter().copied()) <= SECOND_OPINION_MIN;
             if top == Tier::Courier && !courier_only() {
                 if let Some(model) = &self.model {
                     let words: Vec<&str> = tokens.iter().map(|t| t.word).collect();
@@ -867,7 +860,11 @@ impl Classifier {
                 complaint,
                 praise,
                 turned,
-                only_generic: is_only_generic(norm_len_outside(hits, tokens)),
+                only_generic: is_only_generic(letters_outside(
+                    tokens,
+                    hits.iter()
+                        .filter(|h| matches!(h.kind, CueKind::Complaint | CueKind::Praise)),
+                )),
                 waved: hits.iter().any(|h| matches!(h.state, HitState::Dismissed(_))),
                 misclick,
             },
@@ -913,15 +910,11 @@ fn is_a_not_a(norm: &str, s: usize) -> bool {
     before.is_some() && before == after
 }
 
-/// Letters and digits of the text outside the complaint and praise words.
-fn norm_len_outside(hits: &[Hit], tokens: &[Token]) -> usize {
+/// Letters and digits of the text outside the words of `hits`.
+fn letters_outside<'h>(tokens: &[Token], hits: impl Iterator<Item = &'h Hit> + Clone) -> usize {
     tokens
         .iter()
-        .filter(|t| {
-            !hits
-                .iter()
-                .any(|h| matches!(h.kind, CueKind::Complaint | CueKind::Praise) && h.start <= t.start && t.end <= h.end)
-        })
+        .filter(|t| !hits.clone().any(|h| h.start <= t.start && t.end <= h.end))
         .map(|t| t.word.chars().filter(|&c| is_letter_or_digit(c)).count())
         .sum()
 }

@@ -377,8 +377,6 @@ impl Ledger {
             // written in key order, indexes sorted afterwards: 32 MiB is as
             // fast, and leaves a million-row run more room under 1 GiB
             tx.pragma_update(None, "cache_size", -32768)?;
-        }
-        if bulk {
             for (name, _) in INDEXES {
                 tx.execute_batch(&format!("DROP INDEX {name};"))?;
             }
