@@ -113,6 +113,92 @@ impl Field {
     }
 }
 
+impl Field {
+    /// Words a header of this field holds, in order of preference, and words
+    /// that rule a header out (a seller's reply, a logistics score, a date).
+    fn header_words(self) -> (&'static [&'static str], &'static [&'static str]) {
+        match self {
+            Field::FollowUp => (
+                &["追评", "追加", "append"],
+                &["时间", "日期", "图", "回复", "time", "date"],
+            ),
+            Field::Rating => (
+                &["评分", "星级", "评级", "等级", "分数", "打分", "星", "score", "rating"],
+                &[
+                    "物流", "快递", "服务", "卖家", "店铺", "商家", "发货", "包装", "时间", "日期", "会员", "买家",
+                    "用户", "信用",
+                ],
+            ),
+            Field::Time => (
+                &[
+                    "评价时间",
+                    "评论时间",
+                    "评价日期",
+                    "评论日期",
+                    "时间",
+                    "日期",
+                    "time",
+                    "date",
+                ],
+                &[
+                    "追",
+                    "下单",
+                    "付款",
+                    "支付",
+                    "发货",
+                    "收货",
+                    "回复",
+                    "成交",
+                    "订单",
+                    "创建订单",
+                ],
+            ),
+            Field::Order => (
+                &["订单", "order"],
+                &["时间", "日期", "状态", "金额", "类型", "来源", "备注"],
+            ),
+            Field::Text => (
+                &[
+                    "评价内容",
+                    "评论内容",
+                    "初评",
+                    "评价",
+                    "评论",
+                    "评语",
+                    "内容",
+                    "content",
+                    "comment",
+                    "review",
+                ],
+                &[
+                    "追", "回复", "解释", "时间", "日期", "等级", "星", "分", "图", "视频", "状态", "编号", "类型",
+                    "是否", "标签", "id", "time", "date", "reply",
+                ],
+            ),
+            Field::Buyer => (
+                &[
+                    "昵称",
+                    "会员",
+                    "用户名",
+                    "买家",
+                    "用户",
+                    "客户",
+                    "nick",
+                    "buyer",
+                    "user",
+                ],
+                &[
+                    "时间", "日期", "备注", "留言", "地址", "电话", "手机", "评价", "评论", "内容", "等级", "信用",
+                ],
+            ),
+            Field::Item => (
+                &["宝贝", "商品", "标题", "item", "sku", "product", "title"],
+                &["评", "编号", "id", "数量", "价格", "金额", "链接", "图", "规格", "属性"],
+            ),
+        }
+    }
+}
+
 /// What the rating column says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rating {
@@ -335,6 +421,10 @@ pub enum InputError {
     Empty {
         file: String,
     },
+    /// An Excel file (.xlsx or .xls) given where a CSV was expected.
+    Workbook {
+        file: String,
+    },
     MissingColumn {
         file: String,
         field: Field,
@@ -358,6 +448,10 @@ impl fmt::Display for InputError {
         match self {
             InputError::Io { file, err } => write!(f, "{file}: cannot read: {err}"),
             InputError::Empty { file } => write!(f, "{file}: the file is empty (no header row)"),
+            InputError::Workbook { file } => write!(
+                f,
+                "{file}: this is an Excel workbook, not a CSV. Open it in Excel or WPS and save it as CSV (另存为 → CSV UTF-8), then run on the .csv"
+            ),
             InputError::MissingColumn { file, field, found } => write!(
                 f,
                 "{file}:1: no {} column. Headers found: {}. Map one with --column {}=HEADER",
@@ -480,6 +574,10 @@ pub fn open_decoded(
     if head.is_empty() {
         return Err(InputError::Empty { file: shown });
     }
+    // .xlsx is a zip, .xls an OLE compound file: say so, not "no text column"
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(InputError::Workbook { file: shown });
+    }
     let enc = match forced {
         Some(e) => Encoding::for_bom(&head).map_or(e, |(b, _)| b),
         None => sniff_encoding(&head),
@@ -519,6 +617,32 @@ fn resolve_columns(file: &str, headers: &[String], opts: &InputOptions) -> Resul
         }
         // aliases in order of preference: the first alias present wins
         cols[i] = field.aliases().iter().find_map(|a| norm.iter().position(|h| h == a));
+    }
+    // Back ends name columns in many ways (商品评分, 初评, 宝贝标题, 买家会员名):
+    // a field no alias found takes a free column whose header holds one of
+    // its words and none of the words that mark another kind of column.
+    // 追评 goes first so that 追评内容 is never read as the review itself.
+    for field in [
+        Field::FollowUp,
+        Field::Rating,
+        Field::Time,
+        Field::Order,
+        Field::Text,
+        Field::Buyer,
+        Field::Item,
+    ] {
+        let i = Field::ALL
+            .iter()
+            .position(|f| *f == field)
+            .expect("every field is in ALL");
+        if cols[i].is_some() {
+            continue;
+        }
+        let (words, not) = field.header_words();
+        cols[i] = words.iter().find_map(|w| {
+            (0..norm.len())
+                .find(|&c| !cols.contains(&Some(c)) && norm[c].contains(w) && !not.iter().any(|n| norm[c].contains(n)))
+        });
     }
     // `评价` is an alias of both text and rating: where a file has a better
     // text column, 评价 is its rating, and the other way round.
@@ -775,6 +899,75 @@ pub fn read_columns(path: &Path, wanted: &[&str]) -> anyhow::Result<Vec<(u64, Ve
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The columns found for `headers`, as (field key, header) pairs.
+    fn columns_of(headers: &[&str]) -> Vec<(&'static str, String)> {
+        let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        let cols = resolve_columns("x.csv", &headers, &InputOptions::default()).unwrap();
+        Field::ALL
+            .iter()
+            .zip(cols)
+            .filter_map(|(f, c)| Some((f.key(), headers[c?].clone())))
+            .collect()
+    }
+
+    #[test]
+    fn headers_back_ends_write_are_understood() {
+        // a JD-style export: the score is 商品评分, the follow-up 追评
+        let jd = columns_of(&[
+            "商品名称",
+            "订单编号",
+            "用户名",
+            "评价时间",
+            "物流评分",
+            "商品评分",
+            "评价内容",
+            "追评",
+        ]);
+        assert_eq!(
+            jd,
+            [
+                ("text", "评价内容"),
+                ("rating", "商品评分"),
+                ("order", "订单编号"),
+                ("buyer", "用户名"),
+                ("time", "评价时间"),
+                ("item", "商品名称"),
+                ("follow_up", "追评")
+            ]
+            .map(|(k, h)| (k, h.to_string()))
+        );
+        // a Taobao-style one: 初评 is the text; the seller's reply and the
+        // follow-up's own text are not
+        let tb = columns_of(&[
+            "宝贝标题",
+            "买家会员名",
+            "会员等级",
+            "评价日期",
+            "评价等级",
+            "商家回复",
+            "追评内容",
+            "初评",
+            "主订单编号",
+        ]);
+        assert_eq!(
+            tb,
+            [
+                ("text", "初评"),
+                ("rating", "评价等级"),
+                ("order", "主订单编号"),
+                ("buyer", "买家会员名"),
+                ("time", "评价日期"),
+                ("item", "宝贝标题"),
+                ("follow_up", "追评内容")
+            ]
+            .map(|(k, h)| (k, h.to_string()))
+        );
+        // a column holding none of a field's words is not guessed at
+        let headers = ["星级".to_string(), "买家说".to_string(), "商家回复".to_string()];
+        let err = resolve_columns("x.csv", &headers, &InputOptions::default()).unwrap_err();
+        assert!(err.to_string().starts_with("x.csv:1: no review text column"), "{err}");
+    }
 
     #[test]
     fn ratings_as_exports_write_them() {

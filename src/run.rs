@@ -749,8 +749,14 @@ fn pad(s: &str, w: usize) -> String {
 pub fn print_summary(out: &mut dyn Write, s: &Summary, cfg: &Config) -> Result<()> {
     writeln!(
         out,
-        "{} rows read: {} triaged, {} skipped ({} good, {} duplicate), {} rejected",
-        s.rows_read, s.triaged, s.skipped, s.skipped_good, s.skipped_duplicate, s.rejected
+        "{} {} read: {} triaged, {} skipped ({} good, {} duplicate), {} rejected",
+        s.rows_read,
+        if s.rows_read == 1 { "row" } else { "rows" },
+        s.triaged,
+        s.skipped,
+        s.skipped_good,
+        s.skipped_duplicate,
+        s.rejected
     )?;
     writeln!(out)?;
     writeln!(out, "tier                  reviews")?;

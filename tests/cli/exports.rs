@@ -185,16 +185,22 @@ fn headers_are_found_by_alias_or_mapped_by_flag() {
     wd.run(&["api.csv"]).expect_code(0);
     assert_eq!(wd.csv_rows("triage-out/triaged.csv")[0]["tier"], "courier");
 
-    wd.write("odd.csv", "单号,我的评价,打分\n9,快递太慢了,1星\n");
+    // headers that only hold a field's word are found too (我的评价, 打分)
+    wd.write("own.csv", "单号,我的评价,打分,商家回复\n9,快递太慢了,1星,亲亲抱歉\n");
+    wd.run(&["own.csv"]).expect_code(0);
+    let row = &wd.csv_rows("triage-out/triaged.csv")[0];
+    assert_eq!((row["text"].as_str(), row["rating"].as_str()), ("快递太慢了", "low"));
+
+    wd.write("odd.csv", "单号,买家反馈,满意度\n9,快递太慢了,1星\n");
     wd.run(&["odd.csv"]).expect_code(1).expect_stderr_contains(
-        "odd.csv:1: no review text column. Headers found: 单号, 我的评价, 打分. Map one with --column text=HEADER",
+        "odd.csv:1: no review text column. Headers found: 单号, 买家反馈, 满意度. Map one with --column text=HEADER",
     );
     wd.run(&[
         "odd.csv",
         "--column",
-        "text=我的评价",
+        "text=买家反馈",
         "--column",
-        "rating=打分",
+        "rating=满意度",
         "--column",
         "order=单号",
     ])
@@ -203,8 +209,7 @@ fn headers_are_found_by_alias_or_mapped_by_flag() {
     wd.run(&["odd.csv", "--column", "text=评语"])
         .expect_code(1)
         .expect_stderr_contains("--column text=评语: no such header");
-    wd.run(&["odd.csv", "--column", "txt=我的评价"])
-        .expect_code(2)
+    wd.run(&["odd.csv", "--column", "txt=买家反馈"])
         .expect_stderr_contains("unknown field `txt`");
 }
 
@@ -221,6 +226,11 @@ fn empty_and_header_only_files() {
         .expect_stderr_contains("empty.csv: the file is empty");
     let s = wd.json("triage-out/summary.json");
     assert_eq!(s["rows_read"], 0);
+    // a workbook saved as .xlsx is named for what it is
+    wd.write("week.xlsx", b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml");
+    wd.run(&["week.xlsx"])
+        .expect_code(1)
+        .expect_stderr_contains("week.xlsx: this is an Excel workbook, not a CSV");
 }
 
 #[test]
