@@ -142,6 +142,8 @@ pub struct Analysis {
     pub normalised: String,
     pub tokens: Vec<String>,
     pub hits: Vec<Hit>,
+    /// The turn word (但是, 就是) that brought in a gripe no rule named.
+    pub turn: Option<String>,
     /// Tokens that pushed the learned decision, with their weight.
     pub learned_tokens: Vec<(String, f64)>,
     pub verdict: Verdict,
@@ -315,15 +317,15 @@ impl Classifier {
 
     /// The tier, causes and evidence of one review.
     pub fn classify(&self, text: &str, stars: Option<Stars>) -> Verdict {
-        self.steps(text, stars).2
+        self.steps(text, stars).3
     }
 
-    /// Normalised text, hits and verdict of one review.
-    fn steps(&self, raw: &str, stars: Option<Stars>) -> (String, Vec<Hit>, Verdict) {
+    /// Normalised text, hits, standing turn and verdict of one review.
+    fn steps(&self, raw: &str, stars: Option<Stars>) -> (String, Vec<Hit>, Option<String>, Verdict) {
         let params = self.model.as_ref().map(Model::params).unwrap_or_default();
         let mut verdicts = Vec::with_capacity(1);
-        let (norm, hits) = self.steps_with(raw, stars, &[params], &mut verdicts);
-        (norm, hits, verdicts.pop().expect("one verdict per setting"))
+        let (norm, hits, turn) = self.steps_with(raw, stars, &[params], &mut verdicts);
+        (norm, hits, turn, verdicts.pop().expect("one verdict per setting"))
     }
 
     /// Everything up to the decision once, then the decision under each of
@@ -334,19 +336,21 @@ impl Classifier {
         stars: Option<Stars>,
         settings: &[Params],
         verdicts: &mut Vec<Verdict>,
-    ) -> (String, Vec<Hit>) {
+    ) -> (String, Vec<Hit>, Option<String>) {
         let norm = text::normalise(raw);
         let tokens = self.seg.tokens(&norm);
         let clauses = text::clauses(&norm);
         let found = self.scan(&norm);
         let mut hits = self.match_cues(&norm, &tokens, &clauses, &found);
         self.apply_scopes(&norm, &tokens, &clauses, &found, &mut hits);
-        let turned = self.has_standing_turn(&norm, &tokens, &hits);
+        let turn = self.standing_turn(&norm, &tokens, &hits);
+        let turned = turn.is_some();
         let misclick = self.misclicks.is_match(&norm);
         for &p in settings {
             verdicts.push(self.decide(&hits, &tokens, stars, turned, misclick, p));
         }
-        (norm, hits)
+        let turn = turn.map(|(s, e)| norm[s..e].to_string());
+        (norm, hits, turn)
     }
 
     /// The tier of one review under each threshold setting, in order.
@@ -363,7 +367,7 @@ impl Classifier {
 
     /// Like `classify`, keeping every step for `explain`.
     pub fn analyse(&self, raw: &str, stars: Option<Stars>) -> Analysis {
-        let (norm, hits, verdict) = self.steps(raw, stars);
+        let (norm, hits, turn, verdict) = self.steps(raw, stars);
         let tokens: Vec<String> = self.seg.tokens(&norm).iter().map(|t| t.word.to_string()).collect();
         let learned_tokens = match (&self.model, &verdict.learned) {
             (Some(m), Some(_)) => {
@@ -376,6 +380,7 @@ impl Classifier {
             tokens,
             normalised: norm,
             hits,
+            turn,
             learned_tokens,
             verdict,
         }
@@ -743,21 +748,29 @@ impl Classifier {
             .map(|m| (m.start(), m.end()))
     }
 
-    /// True when a turn word (但是, 就是) brings in something and no
-    /// dismisser after it waves it away.
-    fn has_standing_turn(&self, norm: &str, tokens: &[Token], hits: &[Hit]) -> bool {
+    /// The first turn word (但是, 就是) that brings in something, where no
+    /// dismisser after it waves it away. A turn word inside a praise phrase
+    /// (再合适不过) is none.
+    fn standing_turn(&self, norm: &str, tokens: &[Token], hits: &[Hit]) -> Option<(usize, usize)> {
         let last_dismisser = self.dismissals(norm, tokens).map(|(s, _)| s).max();
-        self.turns.find_overlapping_iter(norm).any(|m| {
-            let turn = m.start();
-            let end = norm[m.end()..]
-                .char_indices()
-                .find(|&(_, c)| crate::text::is_clause_break(c))
-                .map_or(norm.len(), |(i, _)| m.end() + i);
-            let praised = hits
-                .iter()
-                .any(|h| h.kind == CueKind::Praise && h.state == HitState::Active && h.start >= turn && h.start < end);
-            !praised && last_dismisser.is_none_or(|d| d < turn)
-        })
+        let praise = |h: &&Hit| h.kind == CueKind::Praise && h.state == HitState::Active;
+        self.turns
+            .find_overlapping_iter(norm)
+            .find(|m| {
+                let turn = m.start();
+                if hits.iter().filter(praise).any(|h| h.start <= turn && m.end() <= h.end) {
+                    return false;
+                }
+                let end = norm[m.end()..]
+                    .char_indices()
+                    .find(|&(_, c)| crate::text::is_clause_break(c))
+                    .map_or(norm.len(), |(i, _)| m.end() + i);
+                let praised = hits.iter().any(|h| {
+                    h.kind == CueKind::Praise && h.state == HitState::Active && h.start >= turn && h.start < end
+                });
+                !praised && last_dismisser.is_none_or(|d| d < turn)
+            })
+            .map(|m| (m.start(), m.end()))
     }
 
     fn decide(

@@ -17,7 +17,7 @@ use crate::config::{load_rules, UsageError};
 use crate::exit::ExitCode;
 use crate::input::{read_columns, Rating};
 use crate::learn;
-use crate::rules::Pattern;
+use crate::rules::{CueKind, Pattern};
 use crate::tier::{join_keys, Tier};
 
 /// Precision, recall and F1 of one tier.
@@ -266,6 +266,13 @@ pub fn explain_command(text: &str, rating: Option<&str>, rules: Option<&Path>) -
             pat,
             cue.origin
         );
+    }
+    let cause_fired = a
+        .hits
+        .iter()
+        .any(|h| matches!(h.kind, CueKind::Cause(_)) && h.state == HitState::Active);
+    if let (Some(t), false) = (&a.turn, cause_fired) {
+        println!("turn:       {t} (turn: in contrast.txt) brings in a gripe no rule named");
     }
     if let Some(l) = &a.verdict.learned {
         println!("learned:    {l}");

@@ -57,6 +57,14 @@ fn explain_shows_tokens_rules_negation_and_tier() {
         .expect_stdout_contains("tier:       4 quality 质量");
     let run = wd.run(&["explain", "没有破损，包装很好"]);
     run.expect_code(0).expect_stdout_contains("cancelled: negated by 没有");
+    // a turn word with no named cause after it is what makes the gripe;
+    // 不过 inside 再合适不过 is praise, not a turn
+    wd.run(&["explain", "颜色很正，就是有点小"])
+        .expect_code(0)
+        .expect_stdout_contains("turn:       就是");
+    let run = wd.run(&["explain", "打游戏看电影再合适不过了"]);
+    run.expect_code(0).expect_stdout_contains("fired");
+    assert!(!run.stdout().contains("turn:"), "{}", run.stdout());
     wd.run(&["explain", "x", "--rating", "七星"])
         .expect_code(2)
         .expect_stderr_contains("--rating 七星: expected");
