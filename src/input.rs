@@ -494,7 +494,12 @@ fn field_name(f: Field) -> &'static str {
 pub struct FileFormat {
     pub encoding: &'static str,
     pub delimiter: u8,
+    /// The line the headers are on (1 unless a title comes first).
+    pub header_line: u64,
 }
+
+/// The last line a header row is looked for on.
+const MAX_HEADER_LINE: u64 = 10;
 
 /// Counts raw bytes read, for the progress bar.
 struct Counting<R> {
@@ -702,17 +707,29 @@ pub fn read_reviews(
         .flexible(true)
         .from_reader(stream);
     let mut record = csv::ByteRecord::new();
-    let header_ok = rdr.read_byte_record(&mut record).map_err(|e| InputError::Csv {
-        file: shown.clone(),
-        line: 1,
-        err: e.to_string(),
-    })?;
-    if !header_ok {
-        return Err(InputError::Empty { file: shown });
-    }
-    let headers: Vec<String> = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
-    let cols = resolve_columns(&shown, &headers, opts)?;
-    let width = headers.len();
+    // The header is the first line, or the first of the next few that names
+    // a text and a rating column: an export saved from a spreadsheet may
+    // open with a title (评价导出 2026-11-20) or a blank line.
+    let mut first_problem = None;
+    let (cols, width, header_line) = loop {
+        let line = rdr.position().line();
+        let more = rdr.read_byte_record(&mut record).map_err(|e| InputError::Csv {
+            file: shown.clone(),
+            line,
+            err: e.to_string(),
+        })?;
+        if !more {
+            return Err(first_problem.unwrap_or(InputError::Empty { file: shown }));
+        }
+        let headers: Vec<String> = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+        match resolve_columns(&shown, &headers, opts) {
+            Ok(cols) => break (cols, headers.len(), record.position().map_or(line, |p| p.line())),
+            Err(e) if line > MAX_HEADER_LINE => return Err(first_problem.unwrap_or(e)),
+            Err(e) => {
+                first_problem.get_or_insert(e);
+            }
+        }
+    };
     let enc_name = enc.name();
     loop {
         let line_hint = rdr.position().line();
@@ -743,6 +760,7 @@ pub fn read_reviews(
     Ok(FileFormat {
         encoding: enc_name,
         delimiter,
+        header_line,
     })
 }
 

@@ -507,6 +507,18 @@ fn read_all(
         });
         match res {
             Ok(format) => {
+                if format.header_line > 1 {
+                    let above = format.header_line - 1;
+                    bar.suspend(|| {
+                        eprintln!(
+                            "triage: note: {}: the headers are on line {}; the {above} line{} above them (a title) {} not read as reviews",
+                            fc.file,
+                            format.header_line,
+                            if above == 1 { "" } else { "s" },
+                            if above == 1 { "was" } else { "were" }
+                        )
+                    });
+                }
                 fc.encoding = format.encoding.to_string();
                 read.readable += 1;
             }

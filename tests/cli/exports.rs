@@ -214,6 +214,35 @@ fn headers_are_found_by_alias_or_mapped_by_flag() {
 }
 
 #[test]
+fn a_title_above_the_headers_is_passed_over_and_lines_stay_true() {
+    let wd = Workdir::new();
+    wd.write(
+        "titled.csv",
+        "评价导出（2026-11-20）,,\n,,\n订单编号,评价等级,评价内容\n11,差评,衣服掉毛严重\n12,中评,物流太慢了\n",
+    );
+    wd.run(&["titled.csv"])
+        .expect_code(0)
+        .expect_stderr_contains("titled.csv: the headers are on line 3; the 2 lines above them");
+    let rows = wd.csv_rows("triage-out/triaged.csv");
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["order_id"].as_str(), r["source_line"].as_str()))
+        .collect();
+    assert_eq!(got, [("11", "4"), ("12", "5")]);
+    assert_eq!(wd.json("triage-out/summary.json")["rows_read"], 2);
+    // no header in the first lines at all: the first line is what is named
+    let mut junk = String::new();
+    for i in 0..12 {
+        junk.push_str(&format!("x{i},y{i}\n"));
+    }
+    junk.push_str("订单编号,评价等级,评价内容\n");
+    wd.write("junk.csv", junk);
+    wd.run(&["junk.csv"])
+        .expect_code(1)
+        .expect_stderr_contains("junk.csv:1: no review text column. Headers found: x0, y0");
+}
+
+#[test]
 fn empty_and_header_only_files() {
     let wd = Workdir::new();
     wd.write("empty.csv", "");
