@@ -213,6 +213,11 @@ impl Rating {
     pub fn parse(raw: &str) -> Option<Rating> {
         let s = raw.trim().to_lowercase();
         let s = s.trim_matches(|c: char| c == '"' || c == '\'');
+        // a note in brackets after the rating says nothing more: 中评(3), 差评（1星）
+        let s = match s.split_once(['(', '（']) {
+            Some((head, _)) if !head.trim().is_empty() => head.trim(),
+            _ => s,
+        };
         match s {
             "好评" | "good" | "positive" | "好" => return Some(Rating::Good),
             "中评" | "neutral" | "mid" | "medium" | "中" => return Some(Rating::Mid),
@@ -496,6 +501,8 @@ pub struct FileFormat {
     pub delimiter: u8,
     /// The line the headers are on (1 unless a title comes first).
     pub header_line: u64,
+    /// Rows whose order number Excel rounded (read as having none).
+    pub rounded_orders: u64,
 }
 
 /// The last line a header row is looked for on.
@@ -731,6 +738,7 @@ pub fn read_reviews(
         }
     };
     let enc_name = enc.name();
+    let mut rounded = 0u64;
     loop {
         let line_hint = rdr.position().line();
         match rdr.read_byte_record(&mut record) {
@@ -755,12 +763,18 @@ pub fn read_reviews(
             .sum();
         let before = record.position().map_or(line_hint, |p| p.line());
         let line = before.max(rdr.position().line().saturating_sub(1 + inner));
+        if let Some(o) = cols[2].and_then(|c| record.get(c)) {
+            if looks_rounded(std::str::from_utf8(o).unwrap_or_default().trim()) {
+                rounded += 1;
+            }
+        }
         on_row(parse_row(&shown, line, file_index, &record, &cols, width, enc_name));
     }
     Ok(FileFormat {
         encoding: enc_name,
         delimiter,
         header_line,
+        rounded_orders: rounded,
     })
 }
 
@@ -836,6 +850,10 @@ fn parse_row(
     if rating == Rating::Good {
         return Row::Good;
     }
+    // an order number Excel rounded (2.23345E+18) tells no order apart
+    if looks_rounded(&values[2]) {
+        values[2].clear();
+    }
     let [text, _, order_id, buyer, created_at, item, follow_up] = &values;
     Row::Review(Review::new(
         file_index,
@@ -850,6 +868,17 @@ fn parse_row(
             follow_up,
         },
     ))
+}
+
+/// True for a number Excel showed in scientific notation (2.23345E+18):
+/// an order number saved that way has lost its last digits.
+pub fn looks_rounded(s: &str) -> bool {
+    let Some((mantissa, exp)) = s.split_once(['E', 'e']) else {
+        return false;
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, "0"));
+    digits(int) && digits(frac) && exp.strip_prefix('+').is_some_and(digits)
 }
 
 /// A sortable key for a review time, the number YYYYMMDDHHMMSS, from the
@@ -988,6 +1017,16 @@ mod tests {
     }
 
     #[test]
+    fn order_numbers_excel_rounded_are_told_from_real_ones() {
+        for rounded in ["2.23345E+18", "2E+18", "4.5e+17"] {
+            assert!(looks_rounded(rounded), "{rounded}");
+        }
+        for whole in ["2233450000000000003", "E+18", "2.2E18", "2.2E-3", "订单2E+5", ""] {
+            assert!(!looks_rounded(whole), "{whole}");
+        }
+    }
+
+    #[test]
     fn ratings_as_exports_write_them() {
         let cases = [
             ("好评", Some(Rating::Good)),
@@ -1003,6 +1042,10 @@ mod tests {
             ("三星", Some(Rating::Mid)),
             ("★★★☆☆", Some(Rating::Mid)),
             ("★★★★★", Some(Rating::Good)),
+            ("中评(3)", Some(Rating::Mid)),
+            ("差评（1星）", Some(Rating::Low)),
+            ("1 分", Some(Rating::Low)),
+            ("(3)", None),
             ("0", None),
             ("6", None),
             ("很好", None),

@@ -519,6 +519,15 @@ fn read_all(
                         )
                     });
                 }
+                if format.rounded_orders > 0 {
+                    bar.suspend(|| {
+                        eprintln!(
+                            "triage: warning: {}: {} order numbers were rounded by Excel (like 2.23345E+18) and are read as missing; \
+                             reviews are told apart by buyer, time and text. Export again without opening the file in Excel, or set the column to text",
+                            fc.file, format.rounded_orders
+                        )
+                    });
+                }
                 fc.encoding = format.encoding.to_string();
                 read.readable += 1;
             }

@@ -243,6 +243,27 @@ fn a_title_above_the_headers_is_passed_over_and_lines_stay_true() {
 }
 
 #[test]
+fn order_numbers_rounded_by_excel_do_not_merge_buyers() {
+    let wd = Workdir::new();
+    // three masked buyers whose order numbers Excel turned into one value
+    wd.write(
+        "excel.csv",
+        "订单编号,买家昵称,评价时间,评价等级,评价内容\n\
+         2.23345E+18,t**1,2026-11-20 10:00,差评,东西是坏的\n\
+         2.23345E+18,t**1,2026-11-20 11:00,差评,东西是坏的\n\
+         2.23345E+18,t**1,2026-11-20 12:00,差评,东西是坏的\n",
+    );
+    wd.write("agents.csv", "name,level,capacity\n张敏,senior,70\n");
+    wd.run(&["excel.csv", "--agents", "agents.csv"])
+        .expect_code(0)
+        .expect_stderr_contains("excel.csv: 3 order numbers were rounded by Excel");
+    let s = wd.json("triage-out/summary.json");
+    assert_eq!((s["triaged"].as_u64(), s["skipped"].as_u64()), (Some(3), Some(0)));
+    let rows = wd.csv_rows("triage-out/triaged.csv");
+    assert!(rows.iter().all(|r| r["order_id"].is_empty()), "{rows:?}");
+}
+
+#[test]
 fn empty_and_header_only_files() {
     let wd = Workdir::new();
     wd.write("empty.csv", "");
