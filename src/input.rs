@@ -883,24 +883,70 @@ pub fn looks_rounded(s: &str) -> bool {
 
 /// A sortable key for a review time, the number YYYYMMDDHHMMSS, from the
 /// digit groups of whatever the export wrote (2026/11/3 9:05,
-/// 2026-11-03T09:05:00). 0 when no date can be read, which sorts oldest.
+/// 2026-11-03T09:05:00, 2026年11月3日, 20261103, 11/3/2026 9:05) or from an
+/// Excel date number (46329.378). 0 when no date can be read, which sorts
+/// oldest.
 pub fn time_key(s: &str) -> u64 {
-    let nums: Vec<u32> = s
+    let s = s.trim();
+    if let Some(key) = excel_serial(s) {
+        return key;
+    }
+    let nums: Vec<u64> = s
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
         .filter_map(|p| p.parse().ok())
         .collect();
+    let key = |y: u64, m: u64, d: u64, rest: &[u64]| {
+        let at = |i: usize| rest.get(i).copied().unwrap_or(0).min(99);
+        ((((y * 100 + m) * 100 + d) * 100 + at(0)) * 100 + at(1)) * 100 + at(2)
+    };
+    let date = |y: u64, m: u64, d: u64| (1000..=9999).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d);
     match nums.as_slice() {
-        [y, m, d, rest @ ..] if *y >= 1000 && (1..=12).contains(m) && (1..=31).contains(d) => {
-            let hh = rest.first().copied().unwrap_or(0);
-            let mm = rest.get(1).copied().unwrap_or(0);
-            let ss = rest.get(2).copied().unwrap_or(0);
-            let (y, m, d) = (u64::from(*y), u64::from(*m), u64::from(*d));
-            let (hh, mm, ss) = (u64::from(hh.min(99)), u64::from(mm.min(99)), u64::from(ss.min(99)));
-            ((((y * 100 + m) * 100 + d) * 100 + hh) * 100 + mm) * 100 + ss
+        [y, m, d, rest @ ..] if date(*y, *m, *d) => key(*y, *m, *d, rest),
+        // month/day/year, as Excel writes dates in an English locale
+        [m, d, y, rest @ ..] if date(*y, *m, *d) => key(*y, *m, *d, rest),
+        // all in one: 20261103, 202611030905, 20261103090507
+        [n, rest @ ..] if matches!(n.to_string().len(), 8 | 12 | 14) => {
+            let digits = n.to_string();
+            let part = |r: std::ops::Range<usize>| digits.get(r).and_then(|p| p.parse::<u64>().ok()).unwrap_or(0);
+            let (y, m, d) = (part(0..4), part(4..6), part(6..8));
+            if !date(y, m, d) {
+                return 0;
+            }
+            let mut clock = vec![part(8..10), part(10..12), part(12..14)];
+            clock.truncate((digits.len() - 8) / 2);
+            clock.extend_from_slice(rest);
+            key(y, m, d, &clock)
         }
         _ => 0,
     }
+}
+
+/// The key of an Excel date number (days since 1899-12-30, the fraction
+/// the time of day), for years 1955 to 2118; `None` for anything else.
+fn excel_serial(s: &str) -> Option<u64> {
+    let (int, frac) = s.split_once('.').unwrap_or((s, ""));
+    if int.len() != 5 || !int.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let value: f64 = s.parse().ok()?;
+    if !(20000.0..80000.0).contains(&value) {
+        return None;
+    }
+    let days = value.floor() as i64;
+    let secs = ((value - value.floor()) * 86400.0).round() as u64;
+    // civil date from days since 1970-01-01 (Howard Hinnant's algorithm)
+    let z = days - 25569 + 719468;
+    let era = z.div_euclid(146097);
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u64;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u64;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as u64;
+    let (hh, mm, ss) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    Some(((((y * 100 + m) * 100 + d) * 100 + hh) * 100 + mm) * 100 + ss)
 }
 
 /// A labelled file for `eval` and `learn`: rows of the named columns, in order.
@@ -1078,6 +1124,17 @@ mod tests {
         assert_eq!(time_key("2026-11-03T09:05:07+08:00"), 20261103090507);
         assert_eq!(time_key("昨天"), 0);
         assert!(time_key("2026/11/10 8:00") > time_key("2026/11/9 23:00"));
+        assert_eq!(time_key("2026年11月3日 09:05"), 20261103090500);
+        assert_eq!(time_key("11/3/2026 9:05"), 20261103090500);
+        assert_eq!(time_key("20261103"), 20261103000000);
+        assert_eq!(time_key("20261103090507"), 20261103090507);
+        assert_eq!(time_key("20261103 09:05"), 20261103090500);
+        // Excel's day numbers: 46329 is 2026-11-03, .375 is 09:00
+        assert_eq!(time_key("46329"), 20261103000000);
+        assert_eq!(time_key("46329.375"), 20261103090000);
+        assert_eq!(time_key("45658"), 20250101000000);
+        assert_eq!(time_key("12345"), 0);
+        assert_eq!(time_key("13/45/2026"), 0);
     }
 }
 
