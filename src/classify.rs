@@ -9,7 +9,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Context, Result};
 
 use crate::gate::RegexBank;
-use crate::learn::{Model, Params};
+use crate::learn::{Model, Params, Scored};
 use crate::rules::{CueKind, Pattern, RuleSet};
 use crate::text::{self, Segmenter, Token};
 use crate::tier::Tier;
@@ -147,6 +147,14 @@ pub struct Analysis {
     /// Tokens that pushed the learned decision, with their weight.
     pub learned_tokens: Vec<(String, f64)>,
     pub verdict: Verdict,
+}
+
+/// What a review shows beside its hits: a standing turn word (但是), a
+/// rating the buyer says was a slip (点错了).
+#[derive(Debug, Clone, Copy)]
+struct Marks {
+    turned: bool,
+    misclick: bool,
 }
 
 /// What a word of the lexicon is to the rules.
@@ -346,8 +354,16 @@ impl Classifier {
         let turn = self.standing_turn(&norm, &tokens, &hits);
         let turned = turn.is_some();
         let misclick = self.misclicks.is_match(&norm);
+        // the weights' scores, worked out once and only when a decision needs them
+        let scored = std::cell::OnceCell::new();
+        let score = || {
+            *scored.get_or_init(|| {
+                let words: Vec<&str> = tokens.iter().map(|t| t.word).collect();
+                self.model.as_ref().map_or(([0.0; 5], 0.0), |m| m.scores(&words))
+            })
+        };
         for &p in settings {
-            verdicts.push(self.decide(&hits, &tokens, stars, turned, misclick, p));
+            verdicts.push(self.decide(&hits, &tokens, stars, Marks { turned, misclick }, p, &score));
         }
         let turn = turn.map(|(s, e)| norm[s..e].to_string());
         (norm, hits, turn)
@@ -778,10 +794,11 @@ impl Classifier {
         hits: &[Hit],
         tokens: &[Token],
         stars: Option<Stars>,
-        turned: bool,
-        misclick: bool,
+        marks: Marks,
         p: Params,
+        score: &dyn Fn() -> Scored,
     ) -> Verdict {
+        let Marks { turned, misclick } = marks;
         let active: Vec<&Hit> = hits.iter().filter(|h| h.state == HitState::Active).collect();
         let mut causes: Vec<Tier> = active
             .iter()
@@ -819,8 +836,7 @@ impl Classifier {
             let courier_only = || letters_outside(tokens, active.iter().copied()) <= SECOND_OPINION_MIN;
             if top == Tier::Courier && !courier_only() {
                 if let Some(model) = &self.model {
-                    let words: Vec<&str> = tokens.iter().map(|t| t.word).collect();
-                    if let Some((senior, note)) = model.second_opinion(&words, Tier::Courier, p) {
+                    if let Some((senior, note)) = model.second_opinion(score(), Tier::Courier, p) {
                         let mut causes = causes;
                         causes.insert(0, senior);
                         let verdict = Verdict {
@@ -866,9 +882,8 @@ impl Classifier {
             };
             return verdict;
         };
-        let words: Vec<&str> = tokens.iter().map(|t| t.word).collect();
         let call = model.decide(
-            &words,
+            score(),
             crate::learn::Signals {
                 complaint,
                 praise,

@@ -143,6 +143,9 @@ pub struct Signals {
     pub misclick: bool,
 }
 
+/// Tier scores of a review (in `LEARNED_TIERS` order) and its complaint log-odds.
+pub type Scored = ([f64; 5], f64);
+
 /// Weights ready to score a token list.
 ///
 /// Every word the weights name, alone or in a pair, gets a number once at
@@ -297,7 +300,7 @@ impl Model {
 
     /// Tier scores (over words and neighbouring pairs, each once, as in
     /// training) and complaint log-odds (over words) of one review.
-    pub fn scores(&self, words: &[&str]) -> ([f64; 5], f64) {
+    pub fn scores(&self, words: &[&str]) -> Scored {
         let ids: Vec<Option<u32>> = words
             .iter()
             .filter(|w| is_word(w))
@@ -341,8 +344,8 @@ impl Model {
 
     /// A senior tier (service or quality) the weights prefer over `found` by
     /// at least `override_margin`, with a note for the evidence column.
-    pub fn second_opinion(&self, words: &[&str], found: Tier, p: Params) -> Option<(Tier, Note)> {
-        let (scores, _) = self.scores(words);
+    pub fn second_opinion(&self, scored: Scored, found: Tier, p: Params) -> Option<(Tier, Note)> {
+        let (scores, _) = scored;
         let fi = LEARNED_TIERS.iter().position(|&t| t == found)?;
         [Tier::Service, Tier::Quality]
             .iter()
@@ -361,14 +364,14 @@ impl Model {
     /// or praise. new_buyer is guarded: only with no complaint cue, a
     /// polarity clearly on the praise side and a rating that is not 差评.
     /// Anything in doubt goes to unclassified, a senior's tier.
-    pub fn decide(&self, words: &[&str], sig: Signals, stars: Option<Stars>, p: Params) -> Call {
+    pub fn decide(&self, scored: Scored, sig: Signals, stars: Option<Stars>, p: Params) -> Call {
         let Signals {
             complaint,
             praise,
             turned,
             ..
         } = sig;
-        let (scores, pol) = self.scores(words);
+        let (scores, pol) = scored;
         let mut order: Vec<usize> = (0..5).collect();
         order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]).then(a.cmp(&b)));
         // best cause among the four non-new_buyer classes
@@ -639,15 +642,21 @@ mod tests {
             praise: true,
             ..Signals::default()
         };
-        assert_eq!(m.decide(&["起球"], Signals::default(), None, p).tier, Tier::Quality);
-        assert_eq!(m.decide(&["太慢"], Signals::default(), None, p).tier, Tier::Courier);
         assert_eq!(
-            m.decide(&["喜欢", "满意"], praised, Some(Stars::Mid), p).tier,
+            m.decide(m.scores(&["起球"]), Signals::default(), None, p).tier,
+            Tier::Quality
+        );
+        assert_eq!(
+            m.decide(m.scores(&["太慢"]), Signals::default(), None, p).tier,
+            Tier::Courier
+        );
+        assert_eq!(
+            m.decide(m.scores(&["喜欢", "满意"]), praised, Some(Stars::Mid), p).tier,
             Tier::NewBuyer
         );
         // the same praise under a 差评 is doubtful: a senior looks
         assert_eq!(
-            m.decide(&["喜欢", "满意"], praised, Some(Stars::Low), p).tier,
+            m.decide(m.scores(&["喜欢", "满意"]), praised, Some(Stars::Low), p).tier,
             Tier::Unclassified
         );
     }
