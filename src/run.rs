@@ -407,11 +407,11 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
             })
         })?;
     }
-    staged.commit()?;
     laps.lap("write outputs");
-    // The call lists are in place: now the ledger remembers them. (A crash
-    // between the two hands the same calls out again next run; the other
-    // order could lose calls that were never written.)
+    // Every file is written (staged) before the ledger remembers what was
+    // handed out, and moved into place only once the ledger has: a run that
+    // fails before then leaves ledger and outputs as they were, and one that
+    // fails while moving keeps its staged files and names them.
     if let (Some(mut l), Some(a)) = (ledger.take(), &assignment) {
         let keys = assign::cases_keys(&a.cases, |i| (rows[i].review.buyer(), rows[i].review.order_id()));
         l.record(a.cases.len(), |c| {
@@ -434,6 +434,8 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
         l.commit()?;
         laps.lap("ledger commit");
     }
+    staged.commit()?;
+    laps.lap("outputs in place");
     let code = if rejected.is_empty() {
         ExitCode::Ok
     } else {

@@ -79,6 +79,23 @@ impl Staged {
     /// so a reader never sees half a file; the calls folder is swapped whole,
     /// so lists of agents not in this run do not linger.
     pub fn commit(self) -> Result<()> {
+        if let Err(e) = self.move_into_place() {
+            // the ledger already counts these lists as handed out: keep them
+            let kept = self.dir.keep();
+            return Err(e.context(format!(
+                "this run's outputs are kept in {}; move them into {} by hand",
+                kept.display(),
+                self.out.display()
+            )));
+        }
+        let staging = self.dir.path().to_path_buf();
+        self.dir
+            .close()
+            .with_context(|| format!("cannot remove {}", staging.display()))?;
+        Ok(())
+    }
+
+    fn move_into_place(&self) -> Result<()> {
         for rel in &self.files {
             let to = self.out.join(rel);
             fs::rename(self.dir.path().join(rel), &to)
@@ -107,10 +124,6 @@ impl Staged {
             fs::rename(self.dir.path().join("calls"), &calls)
                 .with_context(|| format!("cannot move {} into place", calls.display()))?;
         }
-        let staging = self.dir.path().to_path_buf();
-        self.dir
-            .close()
-            .with_context(|| format!("cannot remove {}", staging.display()))?;
         Ok(())
     }
 }

@@ -251,3 +251,35 @@ fn a_run_killed_midway_leaves_the_ledger_as_it_was() {
     assert_eq!(counts(&wd), before);
     wd.run(&["status", "--today", "2026-11-25"]).expect_code(0);
 }
+
+#[test]
+fn outputs_that_cannot_be_moved_are_kept_and_named_and_never_handed_out_twice() {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    wd.write("d1.csv", export(&day1()));
+    run_day(&wd, "d1.csv", "2026-11-24");
+    // something of the lead's sits where this run's summary must go
+    std::fs::remove_file(wd.join("triage-out/summary.json")).unwrap();
+    wd.write("triage-out/summary.json/note.txt", "mine");
+    let d2 = vec![
+        r("2001", "小吴", "快递太慢了，十天才到", "2026-11-24 09:00"),
+        r("2002", "小郑", "做工很差，开线了", "2026-11-24 10:00"),
+    ];
+    wd.write("d2.csv", export(&d2));
+    let run = wd.run(&["d2.csv", "--agents", "agents.csv", "--today", "2026-11-25"]);
+    run.expect_code(1)
+        .expect_stderr_contains("this run's outputs are kept in");
+    let kept: Vec<_> = std::fs::read_dir(wd.join("triage-out"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(".triage-staging-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(run.stderr().contains(&*kept[0].to_string_lossy()), "{}", run.stderr());
+    assert!(kept[0].join("calls").exists());
+    // the ledger took that run: the same export does not hand the cases out again
+    std::fs::remove_dir_all(wd.join("triage-out/summary.json")).unwrap();
+    let s = run_day(&wd, "d2.csv", "2026-11-25");
+    assert_eq!(s["already_assigned"], 2, "{s}");
+    assert_eq!(s["assigned"], 0, "{s}");
+}
