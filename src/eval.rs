@@ -119,12 +119,12 @@ pub fn read_labelled(path: &Path) -> Result<Vec<(String, Tier)>> {
     let rows = read_columns(path, &["text", "tier"])?;
     let mut out = Vec::with_capacity(rows.len());
     for (line, cols) in rows {
-        let tier = Tier::from_key(cols[1].trim()).with_context(|| {
+        let tier = Tier::parse_label(&cols[1]).with_context(|| {
             format!(
-                "{}:{line}: unknown tier `{}` (expected {})",
+                "{}:{line}: unknown tier `{}` (expected a key, a Chinese name or a number: {})",
                 path.display(),
                 cols[1],
-                Tier::ALL.map(|t| t.key()).join(", ")
+                Tier::ALL.map(|t| format!("{} {}", t.key(), t.label_zh())).join(", ")
             )
         })?;
         out.push((cols[0].clone(), tier));

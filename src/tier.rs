@@ -88,6 +88,30 @@ impl Tier {
         Tier::ALL.into_iter().find(|t| t.key() == key)
     }
 
+    /// A tier as a lead may write it in a labelled sheet: the key
+    /// (`courier`), the Chinese name (`快递`), the call-list label
+    /// (`2 快递`), the number (`2`), or `2 courier 快递`. Case and spaces
+    /// do not matter.
+    pub fn parse_label(label: &str) -> Option<Tier> {
+        let s = label.trim().to_lowercase();
+        if let Some(t) = Tier::from_key(&s) {
+            return Some(t);
+        }
+        let mut found: Option<Tier> = None;
+        // `- unclassified 待定` is how the command line shows 待定
+        for word in s.split_whitespace().filter(|&w| w != "-") {
+            let t = Tier::ALL
+                .into_iter()
+                .find(|t| t.key() == word || t.zh() == word || t.number().is_some_and(|n| word == n.to_string()))?;
+            // every word must name the same tier (`2 质量` names none)
+            if found.is_some_and(|f| f != t) {
+                return None;
+            }
+            found = Some(t);
+        }
+        found
+    }
+
     /// True for the causes of TIERS.md (courier, service, quality, fraud).
     pub fn is_cause(self) -> bool {
         matches!(self, Tier::Courier | Tier::Service | Tier::Quality | Tier::Fraud)
@@ -108,6 +132,22 @@ pub fn join_keys(tiers: &[Tier]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_a_lead_writes_are_read() {
+        for t in Tier::ALL {
+            assert_eq!(Tier::parse_label(t.key()), Some(t));
+            assert_eq!(Tier::parse_label(&t.label_zh()), Some(t));
+            assert_eq!(Tier::parse_label(&t.label_en()), Some(t));
+            assert_eq!(Tier::parse_label(&format!(" {} ", t.zh())), Some(t));
+        }
+        assert_eq!(Tier::parse_label("2"), Some(Tier::Courier));
+        assert_eq!(Tier::parse_label("Quality"), Some(Tier::Quality));
+        assert_eq!(Tier::parse_label("2 质量"), None);
+        assert_eq!(Tier::parse_label("6"), None);
+        assert_eq!(Tier::parse_label(""), None);
+        assert_eq!(Tier::parse_label("快递慢"), None);
+    }
 
     #[test]
     fn keys_round_trip_and_rank_follows_tiers_md() {

@@ -35,6 +35,16 @@ fn eval_scores_a_labelled_file() {
     wd.run(&["eval", "bad.csv"])
         .expect_code(1)
         .expect_stderr_contains("bad.csv:2: unknown tier `kuaidi`");
+    // a lead labels in the words of the call lists: 快递, 2 快递, 4
+    wd.write(
+        "zh.csv",
+        "text,tier\n快递太慢了,2 快递\n质量太差了,质量\n客服不理人,3\n",
+    );
+    let run = wd.run(&["eval", "zh.csv", "--format", "json"]);
+    run.expect_code(0);
+    let r: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(r["rows"], 3);
+    assert_eq!(r["accuracy"], 1.0, "{r}");
 }
 
 /// The figures the default rules reach on dev.csv. They are a floor: the
