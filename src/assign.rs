@@ -42,7 +42,11 @@ impl fmt::Display for RosterError {
 
 impl std::error::Error for RosterError {}
 
-/// Read a roster: `name, level, capacity[, available]` (Chinese headers
+/// Calls a strong agent closes in a day: the capacity of a roster row that
+/// gives none.
+pub const DAY_CAPACITY: usize = 70;
+
+/// Read a roster: `name, level[, capacity][, available]` (Chinese headers
 /// 姓名, 级别, 容量/每日上限, 在岗 also work).
 pub fn read_roster(path: &Path, rules: &RuleSet) -> Result<Vec<Agent>, RosterError> {
     let shown = path.display().to_string();
@@ -58,11 +62,11 @@ pub fn read_roster(path: &Path, rules: &RuleSet) -> Result<Vec<Agent>, RosterErr
     let find = |names: &[&str]| headers.iter().position(|h| names.contains(&h.as_str()));
     let name_col = find(&["name", "agent", "姓名", "名字", "客服"]);
     let level_col = find(&["level", "级别", "等级"]);
-    let cap_col = find(&["capacity", "容量", "每日上限", "上限"]);
+    let cap_col = find(&["capacity", "容量", "每日上限", "上限", "日上限", "每日容量"]);
     let avail_col = find(&["available", "在岗", "可用"]);
-    let (Some(name_col), Some(level_col), Some(cap_col)) = (name_col, level_col, cap_col) else {
+    let (Some(name_col), Some(level_col)) = (name_col, level_col) else {
         return Err(err(format!(
-            "{shown}:1: a roster needs the columns name, level, capacity (optional: available). Headers found: {}",
+            "{shown}:1: a roster needs the columns name and level (optional: capacity, available). Headers found: {}",
             headers.join(", ")
         )));
     };
@@ -108,8 +112,13 @@ pub fn read_roster(path: &Path, rules: &RuleSet) -> Result<Vec<Agent>, RosterErr
             ));
             continue;
         };
-        let cap_raw = get(cap_col);
-        let Ok(capacity) = cap_raw.parse::<usize>() else {
+        // no capacity given: a day's work of a strong agent
+        let cap_raw = cap_col.map(get).unwrap_or_default();
+        let capacity = if cap_raw.is_empty() {
+            DAY_CAPACITY
+        } else if let Ok(n) = cap_raw.parse::<usize>() {
+            n
+        } else {
             problems.push(format!("{shown}:{line}: capacity `{cap_raw}` is not a whole number"));
             continue;
         };

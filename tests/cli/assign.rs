@@ -250,6 +250,42 @@ fn bad_roster_rows_name_their_line() {
 }
 
 #[test]
+fn a_roster_without_capacities_gives_each_agent_a_day_s_work() {
+    let wd = Workdir::new();
+    let rows: Vec<[String; 6]> = (0..100)
+        .map(|i| {
+            [
+                format!("{}", 5000 + i),
+                format!("买家{i}"),
+                "宝贝".into(),
+                "差评".into(),
+                "质量太差了，用两天就坏".into(),
+                format!("2026-11-{:02} 10:00", 1 + i % 28),
+            ]
+        })
+        .collect();
+    let refs: Vec<[&str; 6]> = rows
+        .iter()
+        .map(|r| [&*r[0], &*r[1], &*r[2], &*r[3], &*r[4], &*r[5]])
+        .collect();
+    wd.write("reviews.csv", taobao_export(&refs));
+    // 姓名/级别 only, and a blank capacity: 70 each
+    wd.write("agents.csv", "姓名,级别,容量\n张敏,资深,\n王磊,资深\n");
+    wd.run(&["reviews.csv", "--agents", "agents.csv"]).expect_code(0);
+    let s = wd.json("triage-out/summary.json");
+    assert_eq!(s["assigned"], 100, "{s}");
+    wd.write("agents.csv", "name,level\n张敏,senior\n");
+    wd.run(&["reviews.csv", "--agents", "agents.csv", "--no-ledger"])
+        .expect_code(0);
+    let s = wd.json("triage-out/summary.json");
+    assert_eq!(
+        (s["assigned"].as_u64(), s["backlog"].as_u64()),
+        (Some(70), Some(30)),
+        "{s}"
+    );
+}
+
+#[test]
 fn a_tier_no_one_may_take_waits_with_that_reason() {
     let wd = Workdir::new();
     wd.write(
