@@ -12,7 +12,7 @@ use crate::gate::RegexBank;
 use crate::learn::{Model, Params, Scored};
 use crate::rules::{CueKind, Pattern, RuleSet};
 use crate::text::{self, Segmenter, Token};
-use crate::tier::Tier;
+use crate::tier::{Causes, Tier};
 
 /// How many tokens may stand between the two words of a pair.
 const PAIR_WINDOW: usize = 4;
@@ -60,20 +60,57 @@ pub struct Hit {
     pub state: HitState,
 }
 
-/// The words that decided a review's tier.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Evidence {
+/// One of the words that decided a review's tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Evidence<'a> {
     pub kind: CueKind,
-    pub text: String,
+    pub text: &'a str,
+}
+
+/// The words that decided a review's tier, packed in two allocations (a
+/// million reviews each hold one until the outputs are written).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EvidenceList {
+    /// Each word's kind and where its text ends in `texts`.
+    items: Box<[(CueKind, u32)]>,
+    texts: Box<str>,
+}
+
+impl EvidenceList {
+    pub fn new<'a>(words: impl IntoIterator<Item = Evidence<'a>>) -> EvidenceList {
+        let mut items = Vec::new();
+        let mut texts = String::new();
+        for e in words {
+            texts.push_str(e.text);
+            items.push((e.kind, texts.len() as u32));
+        }
+        EvidenceList {
+            items: items.into_boxed_slice(),
+            texts: texts.into_boxed_str(),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Evidence<'_>> + Clone {
+        let starts = std::iter::once(0).chain(self.items.iter().map(|&(_, end)| end as usize));
+        self.items.iter().zip(starts).map(|(&(kind, end), start)| Evidence {
+            kind,
+            text: &self.texts[start..end as usize],
+        })
+    }
+
+    /// The same list with `first` before the rest.
+    pub fn with_first(&self, first: Evidence<'_>) -> EvidenceList {
+        EvidenceList::new(std::iter::once(first).chain(self.iter()))
+    }
 }
 
 /// The tier of one review and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     pub tier: Tier,
-    /// Every cause found, highest first (the tier itself when none is).
-    pub causes: Vec<Tier>,
-    pub evidence: Vec<Evidence>,
+    /// Every cause found (the tier itself when none is).
+    pub causes: Causes,
+    pub evidence: EvidenceList,
     /// When the learned weights decided: what they said and by what margin.
     pub learned: Option<crate::learn::Note>,
 }
@@ -90,12 +127,7 @@ impl Verdict {
                 continue;
             }
             seen.push(k);
-            let words: Vec<&str> = self
-                .evidence
-                .iter()
-                .filter(|e| e.kind == k)
-                .map(|e| e.text.as_str())
-                .collect();
+            let words: Vec<&str> = self.evidence.iter().filter(|e| e.kind == k).map(|e| e.text).collect();
             parts.push(format!("{}={}", k.name(), words.join(",")));
         }
         if let Some(l) = &self.learned {
@@ -111,7 +143,7 @@ impl Verdict {
     pub fn evidence_zh(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
         let mut seen = Vec::new();
-        for e in &self.evidence {
+        for e in self.evidence.iter() {
             if seen.contains(&e.kind) {
                 continue;
             }
@@ -120,7 +152,7 @@ impl Verdict {
                 .evidence
                 .iter()
                 .filter(|x| x.kind == e.kind)
-                .map(|x| x.text.as_str())
+                .map(|x| x.text)
                 .collect();
             let label = match e.kind {
                 CueKind::Cause(t) => t.zh(),
@@ -800,21 +832,16 @@ impl Classifier {
     ) -> Verdict {
         let Marks { turned, misclick } = marks;
         let active: Vec<&Hit> = hits.iter().filter(|h| h.state == HitState::Active).collect();
-        let mut causes: Vec<Tier> = active
-            .iter()
-            .filter_map(|h| match h.kind {
-                CueKind::Cause(t) => Some(t),
-                _ => None,
-            })
-            .collect();
-        causes.sort_by(|a, b| b.cmp(a));
-        causes.dedup();
-        let evidence_of = |pred: &dyn Fn(CueKind) -> bool| -> Vec<Evidence> {
+        let causes = Causes::of(active.iter().filter_map(|h| match h.kind {
+            CueKind::Cause(t) => Some(t),
+            _ => None,
+        }));
+        let evidence_of = |pred: &dyn Fn(CueKind) -> bool| -> EvidenceList {
             let mut ev: Vec<Evidence> = Vec::new();
             for h in active.iter().filter(|h| pred(h.kind)) {
                 let e = Evidence {
                     kind: h.kind,
-                    text: h.text.clone(),
+                    text: &h.text,
                 };
                 if !ev.contains(&e) {
                     ev.push(e);
@@ -826,9 +853,9 @@ impl Classifier {
                 CueKind::Complaint => std::cmp::Reverse(1),
                 CueKind::Praise => std::cmp::Reverse(0),
             });
-            ev
+            EvidenceList::new(ev)
         };
-        if let Some(&top) = causes.first() {
+        if let Some(top) = causes.first() {
             // Only courier found, and a new hire would call: when the weights
             // clearly say the shop or the goods are at fault, a senior calls.
             // (not when the courier words are nearly the whole text: there
@@ -838,7 +865,7 @@ impl Classifier {
                 if let Some(model) = &self.model {
                     if let Some((senior, note)) = model.second_opinion(score(), Tier::Courier, p) {
                         let mut causes = causes;
-                        causes.insert(0, senior);
+                        causes.insert(senior);
                         let verdict = Verdict {
                             tier: senior,
                             causes,
@@ -876,7 +903,7 @@ impl Classifier {
         let Some(model) = &self.model else {
             let verdict = Verdict {
                 tier: rules_tier,
-                causes: vec![rules_tier],
+                causes: Causes::of([rules_tier]),
                 evidence,
                 learned: None,
             };
@@ -901,7 +928,7 @@ impl Classifier {
         );
         Verdict {
             tier: call.tier,
-            causes: vec![call.tier],
+            causes: Causes::of([call.tier]),
             evidence,
             learned: Some(call.note),
         }
@@ -1079,7 +1106,7 @@ mod tests {
         let installer = c.classify("热水器安装师傅态度很差", None);
         assert_eq!(installer.tier, Tier::Service);
         // one pair found at two places, one inside the other, is one finding
-        let texts: Vec<&str> = installer.evidence.iter().map(|e| e.text.as_str()).collect();
+        let texts: Vec<&str> = installer.evidence.iter().map(|e| e.text).collect();
         assert_eq!(texts, ["安装师傅态度很差"]);
         assert_eq!(tier(&c, "快递小哥服务态度太差"), Tier::Courier);
         // the pair is not denied by a negator that stands after its aspect

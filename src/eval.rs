@@ -18,7 +18,7 @@ use crate::exit::ExitCode;
 use crate::input::{read_columns, Rating};
 use crate::learn;
 use crate::rules::{CueKind, Pattern};
-use crate::tier::{join_keys, Tier};
+use crate::tier::Tier;
 
 /// Precision, recall and F1 of one tier.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -281,7 +281,7 @@ pub fn explain_command(text: &str, rating: Option<&str>, rules: Option<&Path>) -
             println!("            pushed by: {}", t.join(", "));
         }
     }
-    println!("causes:     {}", join_keys(&a.verdict.causes));
+    println!("causes:     {}", a.verdict.causes.keys());
     println!("tier:       {}", a.verdict.tier.label_en());
     println!("evidence:   {}", a.verdict.evidence_en());
     Ok(ExitCode::Ok)

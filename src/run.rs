@@ -24,7 +24,7 @@ use crate::output::json::{self, FileCounts, Summary};
 use crate::output::{file_name_for, Staged};
 use crate::rules::CueKind;
 use crate::text;
-use crate::tier::{join_keys, Tier};
+use crate::tier::{Causes, Tier};
 
 /// The same normalised text from this many different buyers is an attack.
 pub const BATCH_BUYERS: usize = 3;
@@ -322,7 +322,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 created_at: t.review.created_at(),
                 item: t.review.item(),
                 tier: t.verdict.tier.key(),
-                causes: join_keys(&t.verdict.causes),
+                causes: t.verdict.causes.keys(),
                 evidence: t.verdict.evidence_en(),
                 agent: agent_of(i).unwrap_or(""),
                 text: t.review.text(),
@@ -683,15 +683,13 @@ fn mark_batches(rows: &mut [Triaged]) {
         }
         let v = &mut t.verdict;
         v.tier = Tier::Fraud;
-        v.causes.retain(|&c| c.is_cause() && c != Tier::Fraud);
-        v.causes.insert(0, Tier::Fraud);
-        v.evidence.insert(
-            0,
-            Evidence {
-                kind: CueKind::Cause(Tier::Fraud),
-                text: format!("同一文字出自{n}个以上买家"),
-            },
-        );
+        v.causes = Causes::of(v.causes.iter().filter(|c| c.is_cause()));
+        v.causes.insert(Tier::Fraud);
+        let note = format!("同一文字出自{n}个以上买家");
+        v.evidence = v.evidence.with_first(Evidence {
+            kind: CueKind::Cause(Tier::Fraud),
+            text: &note,
+        });
     }
 }
 

@@ -118,20 +118,84 @@ impl Tier {
     }
 }
 
+/// A set of tiers, read highest first: the causes of one review. One byte,
+/// where a list would cost a heap block on each of a million reviews.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Causes(u8);
+
+impl Causes {
+    /// Every tier in rank order, lowest first (as `Ord` ranks them).
+    const RANKED: [Tier; 6] = [
+        Tier::NewBuyer,
+        Tier::Courier,
+        Tier::Unclassified,
+        Tier::Service,
+        Tier::Quality,
+        Tier::Fraud,
+    ];
+
+    pub fn of(tiers: impl IntoIterator<Item = Tier>) -> Causes {
+        let mut c = Causes::default();
+        for t in tiers {
+            c.insert(t);
+        }
+        c
+    }
+
+    fn bit(t: Tier) -> u8 {
+        1 << Causes::RANKED.iter().position(|&r| r == t).unwrap_or(0)
+    }
+
+    pub fn insert(&mut self, t: Tier) {
+        self.0 |= Causes::bit(t);
+    }
+
+    /// Highest first.
+    pub fn iter(self) -> impl Iterator<Item = Tier> {
+        Causes::RANKED
+            .into_iter()
+            .rev()
+            .filter(move |&t| self.0 & Causes::bit(t) != 0)
+    }
+
+    pub fn first(self) -> Option<Tier> {
+        self.iter().next()
+    }
+
+    /// Keys joined with `|`, highest first: the `causes` column.
+    pub fn keys(self) -> String {
+        self.iter().map(|t| t.key()).collect::<Vec<_>>().join("|")
+    }
+}
+
 impl fmt::Display for Tier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key())
     }
 }
 
-/// Keys joined with `|`, highest first: the `causes` column.
-pub fn join_keys(tiers: &[Tier]) -> String {
-    tiers.iter().map(|t| t.key()).collect::<Vec<_>>().join("|")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn causes_read_highest_first_as_ranked() {
+        let c = Causes::of([Tier::Courier, Tier::Quality, Tier::Courier, Tier::Service]);
+        assert_eq!(
+            c.iter().collect::<Vec<_>>(),
+            [Tier::Quality, Tier::Service, Tier::Courier]
+        );
+        assert_eq!(c.keys(), "quality|service|courier");
+        assert_eq!(c.first(), Some(Tier::Quality));
+        assert_eq!(Causes::default().first(), None);
+        let mut all = Causes::default();
+        for t in Tier::ALL {
+            all.insert(t);
+        }
+        let mut sorted = Tier::ALL.to_vec();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(all.iter().collect::<Vec<_>>(), sorted);
+    }
 
     #[test]
     fn labels_a_lead_writes_are_read() {
