@@ -123,7 +123,19 @@ impl Field {
                 &["时间", "日期", "图", "回复", "time", "date"],
             ),
             Field::Rating => (
-                &["评分", "星级", "评级", "等级", "分数", "打分", "星", "score", "rating"],
+                &[
+                    "评分",
+                    "星级",
+                    "评级",
+                    "等级",
+                    "分数",
+                    "打分",
+                    "描述分",
+                    "描述相符",
+                    "星",
+                    "score",
+                    "rating",
+                ],
                 &[
                     "物流", "快递", "服务", "卖家", "店铺", "商家", "发货", "包装", "时间", "日期", "会员", "买家",
                     "用户", "信用",
@@ -223,6 +235,12 @@ impl Rating {
             "中评" | "neutral" | "mid" | "medium" | "中" => return Some(Rating::Mid),
             "差评" | "bad" | "negative" | "poor" | "差" => return Some(Rating::Low),
             _ => {}
+        }
+        // 5星好评, 一星差评: the word says it
+        for (word, r) in [("好评", Rating::Good), ("中评", Rating::Mid), ("差评", Rating::Low)] {
+            if s.contains(word) && ["好评", "中评", "差评"].iter().filter(|w| s.contains(*w)).count() == 1 {
+                return Some(r);
+            }
         }
         let stars = s.chars().filter(|&c| c == '★').count();
         if stars > 0 && s.chars().all(|c| c == '★' || c == '☆' || c.is_whitespace()) {
@@ -1056,6 +1074,12 @@ mod tests {
             ]
             .map(|(k, h)| (k, h.to_string()))
         );
+        // a Pinduoduo-style one: three scores, the goods' one is the rating
+        let pdd = columns_of(&["订单号", "物流分", "服务分", "描述分", "评价内容"]);
+        assert_eq!(
+            pdd[..2],
+            [("text", "评价内容"), ("rating", "描述分")].map(|(k, h)| (k, h.to_string()))
+        );
         // a column holding none of a field's words is not guessed at
         let headers = ["星级".to_string(), "买家说".to_string(), "商家回复".to_string()];
         let err = resolve_columns("x.csv", &headers, &InputOptions::default()).unwrap_err();
@@ -1092,6 +1116,9 @@ mod tests {
             ("差评（1星）", Some(Rating::Low)),
             ("1 分", Some(Rating::Low)),
             ("(3)", None),
+            ("5星好评", Some(Rating::Good)),
+            ("一星差评", Some(Rating::Low)),
+            ("中评差评", None),
             ("0", None),
             ("6", None),
             ("很好", None),
