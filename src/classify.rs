@@ -224,6 +224,8 @@ pub struct Classifier {
     regex_cue: Vec<usize>,
     /// Turn words (但是, 就是), one automaton.
     turns: AhoCorasick,
+    /// Per turn word: a turn only at the start of a clause.
+    turn_at_start: Vec<bool>,
     /// For each pair word: the (cue, is_aspect) pairs that use it.
     pair_word_uses: Vec<Vec<(usize, bool)>>,
     pair_word_len: Vec<usize>,
@@ -322,7 +324,10 @@ impl Classifier {
         let veto_of = rules.vetoes.iter().map(|v| (v.kind, v.origin.to_string())).collect();
         let dismissers = AhoCorasick::new(&rules.dismissers).context("building the dismisser matcher")?;
         let misclicks = AhoCorasick::new(&rules.misclicks).context("building the misclick matcher")?;
-        let turns = AhoCorasick::new(&rules.turns).context("building the turn matcher")?;
+        // `^就是`: a turn only where a clause starts (这就是品牌的力量 is no turn)
+        let turn_at_start: Vec<bool> = rules.turns.iter().map(|t| t.starts_with('^')).collect();
+        let turns = AhoCorasick::new(rules.turns.iter().map(|t| t.trim_start_matches('^')))
+            .context("building the turn matcher")?;
         let mut neg_tails: Vec<char> = (rules.negators.iter().chain(&rules.fillers))
             .filter_map(|w| w.chars().next_back())
             .collect();
@@ -340,6 +345,7 @@ impl Classifier {
             regexes,
             regex_cue,
             turns,
+            turn_at_start,
             pair_word_uses: uses,
             pair_word_len,
             vetoes,
@@ -809,6 +815,17 @@ impl Classifier {
                 if hits.iter().filter(praise).any(|h| h.start <= turn && m.end() <= h.end) {
                     return false;
                 }
+                // `^就是` turns where a clause starts, or right after praise
+                // (东西不错就是安装师傅黑点), not inside a clause (这就是品牌的力量)
+                if self.turn_at_start[m.pattern().as_usize()]
+                    && norm[..turn]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| !crate::text::is_clause_break(c))
+                    && !hits.iter().filter(praise).any(|h| h.end == turn)
+                {
+                    return false;
+                }
                 let end = norm[m.end()..]
                     .char_indices()
                     .find(|&(_, c)| crate::text::is_clause_break(c))
@@ -1084,6 +1101,17 @@ mod tests {
 
     /// 不是 or 没有 right before a pair's aspect denies the pair; the same
     /// pair said again later, undenied, still counts.
+    #[test]
+    fn jiushi_turns_only_where_a_clause_starts_or_after_praise() {
+        let c = classifier();
+        let turn = |t: &str| c.analyse(t, None).turn;
+        assert_eq!(turn("这本书最大的好处就是有一套穴位图"), None);
+        assert_eq!(turn("挺好看，就是颜色深了一些").as_deref(), Some("就是"));
+        assert_eq!(turn("挺好看就是颜色深了一些").as_deref(), Some("就是"));
+        // 但是 turns anywhere
+        assert_eq!(turn("挺好看但是颜色深了一些").as_deref(), Some("但"));
+    }
+
     #[test]
     fn a_denied_pair_is_no_finding_but_a_later_one_is() {
         let c = classifier();
