@@ -815,6 +815,10 @@ impl Classifier {
                 if hits.iter().filter(praise).any(|h| h.start <= turn && m.end() <= h.end) {
                     return false;
                 }
+                // a turn word begins a word: not the 但 of 不但, 但愿, 非但
+                if !starts_token(tokens, turn) {
+                    return false;
+                }
                 // `^就是` turns where a clause starts, or right after praise
                 // (东西不错就是安装师傅黑点), not inside a clause (这就是品牌的力量)
                 if self.turn_at_start[m.pattern().as_usize()]
@@ -1102,14 +1106,16 @@ mod tests {
     /// 不是 or 没有 right before a pair's aspect denies the pair; the same
     /// pair said again later, undenied, still counts.
     #[test]
-    fn jiushi_turns_only_where_a_clause_starts_or_after_praise() {
+    fn turn_words_turn_only_as_words_and_jiushi_only_at_a_clause_start() {
         let c = classifier();
         let turn = |t: &str| c.analyse(t, None).turn;
         assert_eq!(turn("这本书最大的好处就是有一套穴位图"), None);
         assert_eq!(turn("挺好看，就是颜色深了一些").as_deref(), Some("就是"));
         assert_eq!(turn("挺好看就是颜色深了一些").as_deref(), Some("就是"));
-        // 但是 turns anywhere
+        // 但是 turns anywhere, but only as a word of its own
         assert_eq!(turn("挺好看但是颜色深了一些").as_deref(), Some("但"));
+        assert_eq!(turn("不但便宜，而且送货快，下次还来"), None);
+        assert_eq!(turn("但愿能用久一点"), None);
     }
 
     #[test]
