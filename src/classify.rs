@@ -815,8 +815,10 @@ impl Classifier {
                 if hits.iter().filter(praise).any(|h| h.start <= turn && m.end() <= h.end) {
                     return false;
                 }
-                // a turn word begins a word: not the 但 of 不但, 但愿, 非但
-                if !starts_token(tokens, turn) {
+                // a turn word begins a word (not the 但 of 不但, 非但), and a
+                // one-letter one is a word (not the 但 of 但愿)
+                let one_letter = norm[turn..m.end()].chars().count() == 1;
+                if !starts_token(tokens, turn) || one_letter && !ends_token(tokens, turn, m.end()) {
                     return false;
                 }
                 // `^就是` turns where a clause starts, or right after praise
@@ -1113,7 +1115,7 @@ mod tests {
         assert_eq!(turn("挺好看，就是颜色深了一些").as_deref(), Some("就是"));
         assert_eq!(turn("挺好看就是颜色深了一些").as_deref(), Some("就是"));
         // 但是 turns anywhere, but only as a word of its own
-        assert_eq!(turn("挺好看但是颜色深了一些").as_deref(), Some("但"));
+        assert_eq!(turn("挺好看但是颜色深了一些").as_deref(), Some("但是"));
         assert_eq!(turn("不但便宜，而且送货快，下次还来"), None);
         assert_eq!(turn("但愿能用久一点"), None);
     }
