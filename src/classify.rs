@@ -113,11 +113,16 @@ pub struct Verdict {
     pub evidence: EvidenceList,
     /// When the learned weights decided: what they said and by what margin.
     pub learned: Option<crate::learn::Note>,
+    /// The buyer wrote nothing (or only what the back end fills in).
+    pub blank: bool,
 }
 
 impl Verdict {
     /// Evidence for scripts: `quality=质量差,有划痕; courier=快递太慢`.
     pub fn evidence_en(&self) -> String {
+        if self.blank {
+            return "no text".into();
+        }
         let mut parts: Vec<String> = Vec::new();
         let mut kinds: Vec<CueKind> = self.evidence.iter().map(|e| e.kind).collect();
         kinds.dedup();
@@ -141,6 +146,9 @@ impl Verdict {
 
     /// Evidence for agents: `质量差、有划痕（质量）；快递太慢（快递）`.
     pub fn evidence_zh(&self) -> String {
+        if self.blank {
+            return "买家未写评价".into();
+        }
         let mut parts: Vec<String> = Vec::new();
         let mut seen = Vec::new();
         for e in self.evidence.iter() {
@@ -233,6 +241,7 @@ pub struct Classifier {
     veto_of: Vec<(CueKind, String)>,
     dismissers: AhoCorasick,
     misclicks: AhoCorasick,
+    blanks: AhoCorasick,
     /// Last characters of the negators and fillers, sorted: a text ending
     /// in none of them ends in neither (most cues have no negator before).
     neg_tails: Vec<char>,
@@ -324,6 +333,7 @@ impl Classifier {
         let veto_of = rules.vetoes.iter().map(|v| (v.kind, v.origin.to_string())).collect();
         let dismissers = AhoCorasick::new(&rules.dismissers).context("building the dismisser matcher")?;
         let misclicks = AhoCorasick::new(&rules.misclicks).context("building the misclick matcher")?;
+        let blanks = AhoCorasick::new(&rules.blanks).context("building the blank-text matcher")?;
         // `^就是`: a turn only where a clause starts (这就是品牌的力量 is no turn)
         let turn_at_start: Vec<bool> = rules.turns.iter().map(|t| t.starts_with('^')).collect();
         let turns = AhoCorasick::new(rules.turns.iter().map(|t| t.trim_start_matches('^')))
@@ -352,6 +362,7 @@ impl Classifier {
             veto_of,
             dismissers,
             misclicks,
+            blanks,
             neg_tails,
             model,
         })
@@ -384,6 +395,18 @@ impl Classifier {
         verdicts: &mut Vec<Verdict>,
     ) -> (String, Vec<Hit>, Option<String>) {
         let norm = text::normalise(raw);
+        if self.says_nothing(&norm) {
+            // nothing to read: a senior calls and asks (never a new hire)
+            let blank = Verdict {
+                tier: Tier::Unclassified,
+                causes: Causes::of([Tier::Unclassified]),
+                evidence: EvidenceList::default(),
+                learned: None,
+                blank: true,
+            };
+            verdicts.extend(settings.iter().map(|_| blank.clone()));
+            return (norm, Vec::new(), None);
+        }
         let tokens = self.seg.tokens(&norm);
         let clauses = text::clauses(&norm);
         let found = self.scan(&norm);
@@ -405,6 +428,24 @@ impl Classifier {
         }
         let turn = turn.map(|(s, e)| norm[s..e].to_string());
         (norm, hits, turn)
+    }
+
+    /// True when the text holds no letter or digit once the back end's
+    /// fill-ins (此用户没有填写评价) are taken out.
+    fn says_nothing(&self, norm: &str) -> bool {
+        // an emoji says something (👍); punctuation alone does not
+        let says = |c: char| is_letter_or_digit(c) || ('\u{2600}'..='\u{27bf}').contains(&c) || c >= '\u{1f000}';
+        let total = norm.chars().filter(|&c| says(c)).count();
+        // fill-ins are short: a longer text is the buyer's own
+        if total == 0 || norm.len() > 200 {
+            return total == 0;
+        }
+        let filled: usize = self
+            .blanks
+            .find_iter(norm)
+            .map(|m| norm[m.range()].chars().filter(|&c| says(c)).count())
+            .sum();
+        filled >= total
     }
 
     /// The tier of one review under each threshold setting, in order.
@@ -894,6 +935,7 @@ impl Classifier {
                             causes,
                             evidence: evidence_of(&|k| matches!(k, CueKind::Cause(_))),
                             learned: Some(note),
+                            blank: false,
                         };
                         return verdict;
                     }
@@ -904,6 +946,7 @@ impl Classifier {
                 causes,
                 evidence: evidence_of(&|k| matches!(k, CueKind::Cause(_))),
                 learned: None,
+                blank: false,
             };
             return verdict;
         }
@@ -929,6 +972,7 @@ impl Classifier {
                 causes: Causes::of([rules_tier]),
                 evidence,
                 learned: None,
+                blank: false,
             };
             return verdict;
         };
@@ -954,6 +998,7 @@ impl Classifier {
             causes: Causes::of([call.tier]),
             evidence,
             learned: Some(call.note),
+            blank: false,
         }
     }
 }

@@ -648,12 +648,12 @@ fn mark_batches(rows: &mut [Triaged]) {
         h.finish()
     };
     // text fingerprint per row (None: too short to count)
-    // praise pasted by many buyers is a template, not an attack: only
-    // complaints count
+    // praise pasted by many buyers is a template, not an attack, and a
+    // back end's fill-in for no text is no one's words: only complaints count
     let texts: Vec<Option<u64>> = rows
         .par_iter()
         .map(|t| {
-            if t.verdict.tier == Tier::NewBuyer {
+            if t.verdict.tier == Tier::NewBuyer || t.verdict.blank {
                 return None;
             }
             let norm = text::normalise(t.review.text());

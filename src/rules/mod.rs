@@ -105,6 +105,8 @@ pub struct RuleSet {
     pub turns: Vec<String>,
     /// Phrases saying the rating itself was a slip (点错了, 手滑).
     pub misclicks: Vec<String>,
+    /// What a back end writes when the buyer wrote nothing (此用户没有填写评价).
+    pub blanks: Vec<String>,
     /// Shop words added to jieba's dictionary.
     pub dict: Vec<(String, Option<usize>)>,
     pub levels: Vec<Level>,
@@ -239,6 +241,7 @@ impl RuleSet {
             dismissers: Vec::new(),
             concessions: Vec::new(),
             misclicks: Vec::new(),
+            blanks: Vec::new(),
             turns: Vec::new(),
             dict: Vec::new(),
             levels: Vec::new(),
@@ -279,13 +282,18 @@ impl RuleSet {
                 }
             }
             FileKind::Contrast => {
-                for (_, k, v) in parse::parse_keyed(name, &["dismiss", "concede", "turn", "misclick"], reader, problems)
-                {
+                for (_, k, v) in parse::parse_keyed(
+                    name,
+                    &["dismiss", "concede", "turn", "misclick", "blank"],
+                    reader,
+                    problems,
+                ) {
                     let v = crate::text::normalise(&v);
                     match k.as_str() {
                         "dismiss" => self.dismissers.push(v),
                         "turn" => self.turns.push(v),
                         "misclick" => self.misclicks.push(v),
+                        "blank" => self.blanks.push(v),
                         _ => self.concessions.push(v),
                     }
                 }

@@ -263,6 +263,44 @@ fn the_same_complaint_from_three_buyers_is_marked_as_an_attack() {
     assert_eq!(tiers[6..], ["courier", "courier"]);
 }
 
+/// A review the buyer wrote nothing in, or only the back end's fill-in, goes
+/// to a senior with that said; many of them are no coordinated attack.
+#[test]
+fn reviews_without_text_go_to_a_senior_and_are_no_attack() {
+    let wd = Workdir::new();
+    let fill = "评价方未及时做出评价，系统默认差评";
+    wd.write(
+        "reviews.csv",
+        taobao_export(&[
+            ["1", "买家甲", "x", "差评", fill, "2026-11-20"],
+            ["2", "买家乙", "x", "差评", fill, "2026-11-20"],
+            ["3", "买家丙", "x", "差评", fill, "2026-11-21"],
+            ["4", "买家丁", "x", "中评", "此用户没有填写评价。", "2026-11-21"],
+            ["5", "买家戊", "x", "差评", "", "2026-11-21"],
+            ["6", "买家己", "x", "差评", "？？？", "2026-11-21"],
+            [
+                "7",
+                "买家庚",
+                "x",
+                "差评",
+                "此用户没有填写评价。收到就是坏的",
+                "2026-11-21",
+            ],
+        ]),
+    );
+    wd.write("agents.csv", "name,level\n张敏,senior\n");
+    wd.run(&["reviews.csv", "--agents", "agents.csv"]).expect_code(0);
+    let rows = wd.csv_rows("triage-out/triaged.csv");
+    let got: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r["tier"].as_str(), r["evidence"].as_str()))
+        .collect();
+    assert_eq!(got[..6], [("unclassified", "no text"); 6], "{got:?}");
+    assert_eq!(got[6].0, "quality", "{got:?}");
+    let calls = wd.csv_rows("triage-out/calls/张敏.csv");
+    assert_eq!(calls.iter().filter(|c| c["依据"] == "买家未写评价").count(), 6);
+}
+
 /// Praise under a 差评 is doubtful and goes to a senior; a buyer who says
 /// the rating was a slip goes to a new hire whatever the rating.
 #[test]
