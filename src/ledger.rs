@@ -479,14 +479,35 @@ pub enum Outcome {
 
 impl Outcome {
     /// Read a result cell; `Ok(None)` for an empty cell (not called yet).
+    /// Agents write in their own words: the cell, or its part before the
+    /// first comma or space (已解决，买家改了五星), is read.
     pub fn parse(s: &str) -> Result<Option<Outcome>, String> {
-        match s.trim() {
-            "" => Ok(None),
-            "已解决" | "已改评" | "解决" | "已处理" | "resolved" => Ok(Some(Outcome::Resolved)),
-            "未解决" | "没解决" | "unresolved" => Ok(Some(Outcome::Unresolved)),
-            "未接通" | "没接" | "无人接听" | "关机" | "unreached" => Ok(Some(Outcome::Unreached)),
-            other => Err(format!(
-                "result `{other}` is not one of 已解决, 已改评, 未解决, 未接通 (leave it empty if not called yet)"
+        let cell = s.trim();
+        let head = cell
+            .split(|c: char| c.is_whitespace() || "，,。.;；:：/（(".contains(c))
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(['了', '!', '！']);
+        let word = |w: &str| match w.to_lowercase().as_str() {
+            "已解决" | "已改评" | "解决" | "已处理" | "处理" | "已完成" | "完成" | "搞定" | "已改" | "改好评"
+            | "已改好评" | "已修改" | "已删评" | "已追评" | "已退款" | "已补发" | "已换货" | "resolved" | "done" => {
+                Some(Outcome::Resolved)
+            }
+            "未解决" | "没解决" | "不同意" | "不同意改评" | "拒绝" | "拒绝改评" | "不改" | "不改评" | "不肯改"
+            | "不愿改" | "不愿意改" | "没改" | "未改" | "失败" | "unresolved" => Some(Outcome::Unresolved),
+            "未接通" | "没接通" | "没接" | "未接" | "不接" | "拒接" | "无人接听" | "没人接" | "打不通" | "关机"
+            | "停机" | "空号" | "占线" | "联系不上" | "已发消息" | "unreached" => {
+                Some(Outcome::Unreached)
+            }
+            _ => None,
+        };
+        if cell.is_empty() {
+            return Ok(None);
+        }
+        match word(cell.trim_end_matches(['了', '!', '！'])).or_else(|| word(head)) {
+            Some(o) => Ok(Some(o)),
+            None => Err(format!(
+                "result `{cell}` is not one of 已解决, 已改评, 未解决, 未接通 (leave it empty if not called yet)"
             )),
         }
     }
@@ -844,6 +865,21 @@ mod tests {
     #[test]
     fn results_as_agents_write_them() {
         assert_eq!(Outcome::parse(" 已改评 "), Ok(Some(Outcome::Resolved)));
+        assert_eq!(Outcome::parse("已解决，买家改了五星"), Ok(Some(Outcome::Resolved)));
+        assert_eq!(Outcome::parse("搞定了"), Ok(Some(Outcome::Resolved)));
+        assert_eq!(Outcome::parse("拒接"), Ok(Some(Outcome::Unreached)));
+        assert_eq!(Outcome::parse("关机 明天再打"), Ok(Some(Outcome::Unreached)));
+        assert_eq!(Outcome::parse("不同意改评"), Ok(Some(Outcome::Unresolved)));
+        assert_eq!(
+            Outcome::parse("下午再说"),
+            Err(
+                "result `下午再说` is not one of 已解决, 已改评, 未解决, 未接通 (leave it empty if not called yet)"
+                    .into()
+            )
+        );
+        assert_eq!(Outcome::parse("不同意，说要投诉"), Ok(Some(Outcome::Unresolved)));
+        // a result that only starts like a known word is not taken for it
+        assert!(Outcome::parse("解决不了").is_err());
         assert_eq!(Outcome::parse("未接通"), Ok(Some(Outcome::Unreached)));
         assert_eq!(Outcome::parse(""), Ok(None));
         assert!(Outcome::parse("打了").is_err());
