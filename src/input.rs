@@ -618,7 +618,83 @@ pub fn open_decoded(
         .bom_override(true)
         .strip_bom(true)
         .build(stream);
-    Ok((Box::new(BufReader::with_capacity(256 * 1024, decoded)), enc))
+    Ok((
+        Box::new(BufReader::with_capacity(256 * 1024, CrlfToLf::new(decoded))),
+        enc,
+    ))
+}
+
+/// Turns each CRLF into LF as it reads. The CSV reader dates a record by
+/// the line it starts on, and with CRLF (what Excel and WPS on Windows save)
+/// it dates every record one line early; with LF it is exact. A lone CR is
+/// left alone.
+struct CrlfToLf<R> {
+    inner: R,
+    buf: Vec<u8>,
+    /// Bytes of `buf` not yet handed out: `buf[pos..end]`.
+    pos: usize,
+    end: usize,
+    /// A CR at the end of the last chunk, waiting to see what follows it.
+    held_cr: bool,
+}
+
+impl<R: Read> CrlfToLf<R> {
+    fn new(inner: R) -> Self {
+        CrlfToLf {
+            inner,
+            buf: vec![0; 64 * 1024],
+            pos: 0,
+            end: 0,
+            held_cr: false,
+        }
+    }
+
+    /// Read the next chunk and drop each CR that comes before an LF.
+    fn refill(&mut self) -> io::Result<()> {
+        let start = usize::from(self.held_cr);
+        if self.held_cr {
+            self.buf[0] = b'\r';
+        }
+        let n = loop {
+            match self.inner.read(&mut self.buf[start..]) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => break other?,
+            }
+        };
+        let mut len = start + n;
+        // at the end of the input a held CR is just a CR; otherwise a CR
+        // that ends the chunk waits for the next one
+        self.held_cr = n > 0 && self.buf[len - 1] == b'\r';
+        if self.held_cr {
+            len -= 1;
+        }
+        let mut w = 0;
+        for r in 0..len {
+            if self.buf[r] == b'\r' && r + 1 < len && self.buf[r + 1] == b'\n' {
+                continue;
+            }
+            self.buf[w] = self.buf[r];
+            w += 1;
+        }
+        self.pos = 0;
+        self.end = w;
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.pos == self.end {
+            self.refill()?;
+            if self.pos == self.end && !self.held_cr {
+                return Ok(0);
+            }
+        }
+        let n = out.len().min(self.end - self.pos);
+        out[..n].copy_from_slice(&self.buf[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
 }
 
 /// Resolve header names to column indices, once per file.
@@ -1170,8 +1246,44 @@ mod fuzz {
     use super::*;
     use proptest::prelude::*;
 
+    /// Hands out its bytes a few at a time, as a pipe might.
+    struct Trickle(Vec<u8>, usize, usize);
+
+    impl Read for Trickle {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = self.2.min(out.len()).min(self.0.len() - self.1);
+            out[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+            self.1 += n;
+            Ok(n)
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
+        /// CRLF becomes LF and nothing else changes, wherever the chunks end.
+        #[test]
+        fn crlf_becomes_lf_and_nothing_else_changes(
+            body in prop::collection::vec(prop::sample::select(vec![b'\r', b'\n', b'a', b',', 0xE5]), 0..300),
+            step in 1usize..5,
+        ) {
+            let mut got = Vec::new();
+            CrlfToLf::new(Trickle(body.clone(), 0, step)).read_to_end(&mut got).unwrap();
+            let want: Vec<u8> = {
+                let mut w = Vec::new();
+                let mut i = 0;
+                while i < body.len() {
+                    if body[i] == b'\r' && body.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                        continue;
+                    }
+                    w.push(body[i]);
+                    i += 1;
+                }
+                w
+            };
+            prop_assert_eq!(got, want);
+        }
+
         /// Arbitrary bytes never make the reader panic, and every record it
         /// sees is accounted for as a review, a good one or a rejection.
         #[test]

@@ -122,7 +122,7 @@ fn bad_rows_are_rejected_with_file_line_and_reason_and_counted() {
     let mut bytes = body.into_bytes();
     // a stray byte that is not UTF-8, in row 8
     bytes.extend_from_slice(b"8,h,\xE5\xB7,\xFF\xFE bad\n");
-    wd.write("messy.csv", bytes);
+    wd.write("messy.csv", &bytes);
     let run = wd.run(&["messy.csv"]);
     run.expect_code(3).expect_stdout_contains("rejected: see");
     let s = wd.json("triage-out/summary.json");
@@ -152,6 +152,21 @@ fn bad_rows_are_rejected_with_file_line_and_reason_and_counted() {
     let rows = wd.csv_rows("triage-out/triaged.csv");
     assert_eq!(rows[1]["text"], "第一行\n第二行 质量差");
     assert_eq!(rows[1]["source_line"], "7");
+
+    // the same file saved on Windows (CRLF) names the same lines
+    let crlf: Vec<u8> = bytes
+        .iter()
+        .flat_map(|&b| if b == b'\n' { vec![b'\r', b'\n'] } else { vec![b] })
+        .collect();
+    wd.write("messy.csv", crlf);
+    wd.run(&["messy.csv"]).expect_code(3);
+    let rej = wd.csv_rows("triage-out/rejected.csv");
+    let lines: Vec<&str> = rej.iter().map(|r| r["line"].as_str()).collect();
+    assert_eq!(lines, ["4", "5", "6", "9", "12"]);
+    let rows = wd.csv_rows("triage-out/triaged.csv");
+    let lines: Vec<&str> = rows.iter().map(|r| r["source_line"].as_str()).collect();
+    assert_eq!(lines, ["2", "7", "10"]);
+    assert_eq!(rows[1]["text"], "第一行\n第二行 质量差");
 }
 
 #[test]

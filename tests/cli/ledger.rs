@@ -64,7 +64,10 @@ fn fill(wd: &Workdir, agent: &str, results: &[(&str, &str)]) {
     );
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
-        let mut w = csv::Writer::from_writer(&mut out);
+        // Excel and WPS on Windows end lines with CRLF
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
         w.write_record(&headers).unwrap();
         for rec in rdr.records() {
             let rec = rec.unwrap();
@@ -117,10 +120,11 @@ fn three_days_of_overlapping_exports() {
         .expect_stdout_contains("4 were recorded before");
     // a bad value names its line, and nothing is applied
     fill(&wd, "老王", &[("1006", "打过了")]);
+    let list = String::from_utf8(wd.read("triage-out/calls/老王.csv")).unwrap();
+    let line = list.lines().position(|l| l.contains("1006")).unwrap() + 1;
     wd.run(&["record", "triage-out/calls/老王.csv", "--today", "2026-11-24"])
         .expect_code(1)
-        .expect_stderr_contains("calls/老王.csv:")
-        .expect_stderr_contains("result `打过了` is not one of");
+        .expect_stderr_contains(&format!("calls/老王.csv:{line}: result `打过了` is not one of"));
 
     // Day 2: yesterday's export again, one more review from 小王, a new buyer.
     let mut d2 = day1();
