@@ -464,7 +464,7 @@ pub fn review_key(r: &Review) -> String {
 
 fn text_hash(text: &str) -> String {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = crate::text::stable_hasher();
     text.hash(&mut h);
     format!("{:016x}", h.finish())
 }

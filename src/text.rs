@@ -202,6 +202,14 @@ impl Segmenter {
     }
 }
 
+/// The hasher for fingerprints the ledger keeps from run to run. The
+/// standard library's default hasher may change between Rust releases; this
+/// is the same SipHash-1-3 with zero keys that it is today, pinned by a crate,
+/// so keys written before stay the keys read after a toolchain update.
+pub fn stable_hasher() -> siphasher::sip::SipHasher13 {
+    siphasher::sip::SipHasher13::new_with_keys(0, 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
