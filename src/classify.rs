@@ -880,9 +880,7 @@ impl Classifier {
                     .char_indices()
                     .find(|&(_, c)| crate::text::is_clause_break(c))
                     .map_or(norm.len(), |(i, _)| m.end() + i);
-                let praised = hits.iter().any(|h| {
-                    h.kind == CueKind::Praise && h.state == HitState::Active && h.start >= turn && h.start < end
-                });
+                let praised = hits.iter().filter(praise).any(|h| h.start >= turn && h.start < end);
                 !praised && last_dismisser.is_none_or(|d| d < turn)
             })
             .map(|m| (m.start(), m.end()))

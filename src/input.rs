@@ -111,9 +111,7 @@ impl Field {
             Field::FollowUp => &["追评内容", "追加评论", "append_content", "follow_up"],
         }
     }
-}
 
-impl Field {
     /// Words a header of this field holds, in order of preference, and words
     /// that rule a header out (a seller's reply, a logistics score, a date).
     fn header_words(self) -> (&'static [&'static str], &'static [&'static str]) {
@@ -236,11 +234,14 @@ impl Rating {
             "差评" | "bad" | "negative" | "poor" | "差" => return Some(Rating::Low),
             _ => {}
         }
-        // 5星好评, 一星差评: the word says it
-        for (word, r) in [("好评", Rating::Good), ("中评", Rating::Mid), ("差评", Rating::Low)] {
-            if s.contains(word) && ["好评", "中评", "差评"].iter().filter(|w| s.contains(*w)).count() == 1 {
-                return Some(r);
-            }
+        // 5星好评, 一星差评: the one kind named says it
+        let named: Vec<Rating> = [("好评", Rating::Good), ("中评", Rating::Mid), ("差评", Rating::Low)]
+            .into_iter()
+            .filter(|(word, _)| s.contains(word))
+            .map(|(_, r)| r)
+            .collect();
+        if let [r] = named[..] {
+            return Some(r);
         }
         let stars = s.chars().filter(|&c| c == '★').count();
         if stars > 0 && s.chars().all(|c| c == '★' || c == '☆' || c.is_whitespace()) {
@@ -519,7 +520,7 @@ pub struct FileFormat {
     pub delimiter: u8,
     /// The line the headers are on (1 unless a title comes first).
     pub header_line: u64,
-    /// Rows whose order number Excel rounded (read as having none).
+    /// Mid/low reviews whose order number Excel rounded (read as having none).
     pub rounded_orders: u64,
 }
 
@@ -857,12 +858,13 @@ pub fn read_reviews(
             .sum();
         let before = record.position().map_or(line_hint, |p| p.line());
         let line = before.max(rdr.position().line().saturating_sub(1 + inner));
-        if let Some(o) = cols[2].and_then(|c| record.get(c)) {
-            if looks_rounded(std::str::from_utf8(o).unwrap_or_default().trim()) {
-                rounded += 1;
-            }
+        let row = parse_row(&shown, line, file_index, &record, &cols, width, enc_name);
+        // parse_row reads a rounded order number as none; count them for the warning
+        let order_cell = cols[2].and_then(|c| record.get(c)).unwrap_or_default();
+        if matches!(row, Row::Review(_)) && looks_rounded(String::from_utf8_lossy(order_cell).trim()) {
+            rounded += 1;
         }
-        on_row(parse_row(&shown, line, file_index, &record, &cols, width, enc_name));
+        on_row(row);
     }
     Ok(FileFormat {
         encoding: enc_name,

@@ -483,6 +483,9 @@ impl Outcome {
     /// first comma or space (已解决，买家改了五星), is read.
     pub fn parse(s: &str) -> Result<Option<Outcome>, String> {
         let cell = s.trim();
+        if cell.is_empty() {
+            return Ok(None);
+        }
         let head = cell
             .split(|c: char| c.is_whitespace() || "，,。.;；:：/（(".contains(c))
             .next()
@@ -501,9 +504,6 @@ impl Outcome {
             }
             _ => None,
         };
-        if cell.is_empty() {
-            return Ok(None);
-        }
         match word(cell.trim_end_matches(['了', '!', '！'])).or_else(|| word(head)) {
             Some(o) => Ok(Some(o)),
             None => Err(format!(
