@@ -383,12 +383,13 @@ pub fn learn_command(
         print!("{}", render(&report, &format!("{k}-fold cross-validation ({prov})")));
         for (fold, p) in chosen.iter().enumerate() {
             println!(
-                "fold {}: cause_margin {} praise_margin {} lean_margin {} override_margin {}",
+                "fold {}: cause_margin {} praise_margin {} lean_margin {} override_margin {} sure_margin {}",
                 fold + 1,
                 p.cause_margin,
                 p.praise_margin,
                 p.lean_margin,
-                p.override_margin
+                p.override_margin,
+                p.sure_margin
             );
         }
         if let Some(path) = &opts.predictions {
@@ -400,8 +401,8 @@ pub fn learn_command(
     let all: Vec<usize> = (0..labelled.len()).collect();
     let params = tune(&mut classifier, &tiered, &texts, &polarity, &all, opts.min_count);
     prov.push_str(&format!(
-        " Thresholds picked by {TUNE_FOLDS}-fold cross-validation: cause_margin {}, praise_margin {}, lean_margin {}, override_margin {}.",
-        params.cause_margin, params.praise_margin, params.lean_margin, params.override_margin
+        " Thresholds picked by {TUNE_FOLDS}-fold cross-validation: cause_margin {}, praise_margin {}, lean_margin {}, override_margin {}, sure_margin {}.",
+        params.cause_margin, params.praise_margin, params.lean_margin, params.override_margin, params.sure_margin
     ));
     let weights = learn::train(&tiered, &polarity, opts.min_count, params);
     let text = learn::render(&weights, &prov);

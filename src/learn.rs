@@ -31,6 +31,9 @@ pub const LEARNED_TIERS: [Tier; 5] = [
     Tier::Unclassified,
 ];
 
+/// A threshold no score reaches: the rule it guards is off.
+const OFF: f64 = 1000.0;
+
 /// Thresholds of the decision, written into the weights file.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Params {
@@ -43,6 +46,11 @@ pub struct Params {
     pub lean_margin: f64,
     /// A courier finding goes to a senior tier when the weights prefer it by this much.
     pub override_margin: f64,
+    /// With no cause found, polarity log-odds at or below minus this is
+    /// new_buyer even when a stray complaint or turn word was read (a long
+    /// review of praise with one 但 in it). Weights files written before it
+    /// existed get the default.
+    pub sure_margin: f64,
 }
 
 impl Default for Params {
@@ -52,6 +60,7 @@ impl Default for Params {
             praise_margin: 1.0,
             lean_margin: -1.0,
             override_margin: 4.0,
+            sure_margin: 24.0,
         }
     }
 }
@@ -60,16 +69,19 @@ impl Params {
     /// The settings `learn` tries, in a fixed order (ties keep the first).
     pub fn grid() -> Vec<Params> {
         let mut out = Vec::new();
-        for override_margin in [4.0, 1.0, 2.0, 3.0, 5.0, 6.0, 8.0, 1000.0] {
-            for praise_margin in [1.0, 0.0, 0.5, 2.0, 3.0, 4.0, 6.0] {
-                for lean_margin in [-1.0, -0.5, 0.0, 0.5, 1.0, 2.0] {
-                    for cause_margin in [1.0, 0.0, 0.5, 1.5, 2.0, 3.0] {
-                        out.push(Params {
-                            cause_margin,
-                            praise_margin,
-                            lean_margin,
-                            override_margin,
-                        });
+        for sure_margin in [24.0, OFF, 16.0, 12.0] {
+            for override_margin in [4.0, 1.0, 2.0, 3.0, 5.0, 6.0, 8.0, OFF] {
+                for praise_margin in [1.0, 0.0, 0.5, 2.0, 3.0, 4.0, 6.0] {
+                    for lean_margin in [-1.0, -0.5, 0.0, 0.5, 1.0, 2.0] {
+                        for cause_margin in [1.0, 0.0, 0.5, 1.5, 2.0, 3.0] {
+                            out.push(Params {
+                                cause_margin,
+                                praise_margin,
+                                lean_margin,
+                                override_margin,
+                                sure_margin,
+                            });
+                        }
                     }
                 }
             }
@@ -258,6 +270,7 @@ impl Model {
                     "praise_margin" => m.params.praise_margin = w.weight,
                     "lean_margin" => m.params.lean_margin = w.weight,
                     "override_margin" => m.params.override_margin = w.weight,
+                    "sure_margin" => m.params.sure_margin = w.weight,
                     _ => {}
                 }
             } else if w.class == COMPLAINT {
@@ -384,6 +397,7 @@ impl Model {
         // or below -lean_margin when the rules found praise words
         let praise_clear = happy && pol <= -p.praise_margin;
         let praise_lean = happy && praise && pol < -p.lean_margin;
+        let praise_sure = !doubtful_rating && pol <= -p.sure_margin;
         // the text is little more than a shrug or praise (一般般吧, 凑合), or
         // its only gripe was waved away: the buyer says so, whatever the
         // words weigh in the corpus
@@ -399,7 +413,7 @@ impl Model {
         let only_generic = complaint && sig.only_generic;
         let clear_cause = cause_margin >= p.cause_margin && !only_generic;
         let gripe = !only_generic && (turned || (complaint || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer);
-        let tier = if praise_clear || praise_lean || said_fine {
+        let tier = if praise_clear || praise_lean || praise_sure || said_fine {
             Tier::NewBuyer
         } else if LEARNED_TIERS[c] != Tier::Unclassified && (clear_cause || gripe) {
             LEARNED_TIERS[c]
@@ -445,6 +459,7 @@ pub fn train(tiered: &[(Vec<String>, Tier)], polarity: &[Weight], min_count: usi
     out.push(weight("praise_margin", PARAM, params.praise_margin));
     out.push(weight("lean_margin", PARAM, params.lean_margin));
     out.push(weight("override_margin", PARAM, params.override_margin));
+    out.push(weight("sure_margin", PARAM, params.sure_margin));
     out.retain(|w| w.class == PARAM || w.token == BIAS || w.weight.abs() >= 0.05);
     out.sort_by(|a, b| a.class.cmp(&b.class).then(a.token.cmp(&b.token)));
     out
@@ -629,6 +644,7 @@ mod tests {
                 praise_margin: 0.5,
                 lean_margin: 0.25,
                 override_margin: 2.0,
+                sure_margin: 12.0,
             },
         );
         let mut sorted = w.clone();
@@ -638,6 +654,7 @@ mod tests {
         let p = m.params();
         assert_eq!(p.override_margin, 2.0, "thresholds travel in the weights");
         assert_eq!(p.lean_margin, 0.25, "thresholds travel in the weights");
+        assert_eq!(p.sure_margin, 12.0, "thresholds travel in the weights");
         let praised = Signals {
             praise: true,
             ..Signals::default()
@@ -659,6 +676,32 @@ mod tests {
             m.decide(m.scores(&["喜欢", "满意"]), praised, Some(Stars::Low), p).tier,
             Tier::Unclassified
         );
+    }
+
+    #[test]
+    fn overwhelming_praise_outweighs_a_stray_turn_word() {
+        let tiered = vec![(toks("起球"), Tier::Quality), (toks("好"), Tier::NewBuyer)];
+        let m = Model::from_weights(&train(&tiered, &[], 1, Params::default())).expect("a model");
+        let p = Params {
+            sure_margin: 12.0,
+            ..Params::default()
+        };
+        // a long review of praise with one 但 in it: the tier head leans to
+        // quality, the polarity is far on the side of praise
+        let turned = Signals {
+            turned: true,
+            praise: true,
+            ..Signals::default()
+        };
+        let essay = ([0.0, 0.0, 0.0, 3.0, 0.0], -30.0);
+        assert_eq!(m.decide(essay, turned, Some(Stars::Mid), p).tier, Tier::NewBuyer);
+        // not under a 差评, and not when the praise is only fairly clear
+        assert_eq!(m.decide(essay, turned, Some(Stars::Low), p).tier, Tier::Quality);
+        let milder = ([0.0, 0.0, 0.0, 3.0, 0.0], -8.0);
+        assert_eq!(m.decide(milder, turned, Some(Stars::Mid), p).tier, Tier::Quality);
+        // off, the turn word keeps it with a senior
+        let off = Params { sure_margin: OFF, ..p };
+        assert_eq!(m.decide(essay, turned, Some(Stars::Mid), off).tier, Tier::Quality);
     }
 
     #[test]
