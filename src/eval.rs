@@ -272,7 +272,12 @@ pub fn explain_command(text: &str, rating: Option<&str>, rules: Option<&Path>) -
         .iter()
         .any(|h| matches!(h.kind, CueKind::Cause(_)) && h.state == HitState::Active);
     if let (Some(t), false) = (&a.turn, cause_fired) {
-        println!("turn:       {t} (turn: in contrast.txt) brings in a gripe no rule named");
+        if a.verdict.tier == Tier::NewBuyer {
+            // only sure_margin gives new_buyer over a standing turn
+            println!("turn:       {t} (turn: in contrast.txt) outweighed: the rest is clear praise (complaint at or below -sure_margin)");
+        } else {
+            println!("turn:       {t} (turn: in contrast.txt) brings in a gripe no rule named");
+        }
     }
     if let Some(l) = &a.verdict.learned {
         println!("learned:    {l}");

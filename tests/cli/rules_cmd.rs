@@ -62,6 +62,14 @@ fn explain_shows_tokens_rules_negation_and_tier() {
     wd.run(&["explain", "颜色很正，就是有点小"])
         .expect_code(0)
         .expect_stdout_contains("turn:       就是");
+    // a long review of clear praise keeps its new hire despite one 不过
+    wd.run(&[
+        "explain",
+        "这本绘本孩子天天抱着看，画面细腻，故事温暖，每晚睡前都要我读两遍，不过有时候读到一半他自己先睡着了，哈哈。纸张厚实，印刷清楚，颜色鲜艳，小手翻也不怕撕坏。真的是一本值得收藏的好书，推荐给各位家长，我们已经又买了同系列的另外三本，期待孩子继续喜欢",
+    ])
+    .expect_code(0)
+    .expect_stdout_contains("turn:       不过 (turn: in contrast.txt) outweighed")
+    .expect_stdout_contains("tier:       1 new_buyer 新手");
     let run = wd.run(&["explain", "打游戏看电影再合适不过了"]);
     run.expect_code(0).expect_stdout_contains("fired");
     assert!(!run.stdout().contains("turn:"), "{}", run.stdout());
