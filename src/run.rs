@@ -21,7 +21,7 @@ use crate::input::{self, InputError, Rejected, Review, Row};
 use crate::ledger::{Carry, Handed, Ledger};
 use crate::output::csv::{self as out_csv, BacklogRow, CallRow, TriagedRow};
 use crate::output::json::{self, FileCounts, Summary};
-use crate::output::{file_name_for, Staged};
+use crate::output::Staged;
 use crate::rules::CueKind;
 use crate::text;
 use crate::tier::{Causes, Tier};
@@ -309,128 +309,150 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     let file_names: Vec<String> = cfg.files.iter().map(|f| f.display().to_string()).collect();
     laps.lap("assign");
     let mut staged = Staged::new(&cfg.out)?;
-    if ledger.is_some() {
-        staged.archive_old_calls(&format!("calls-replaced-{}", cfg.today));
-    }
-    staged.write("triaged.csv", |w| {
-        out_csv::write_triaged(w, triaged_today, |i| {
-            let t = &rows[i];
-            TriagedRow {
-                order_id: t.review.order_id(),
-                buyer: t.review.buyer(),
-                rating: t.review.rating.key(),
-                created_at: t.review.created_at(),
-                item: t.review.item(),
-                tier: t.verdict.tier.key(),
-                causes: t.verdict.causes.keys(),
-                evidence: t.verdict.evidence_en(),
-                agent: agent_of(i).unwrap_or(""),
-                text: t.review.text(),
-                follow_up: t.review.follow_up(),
-                source_file: file_names.get(t.review.file).map_or("ledger", String::as_str),
-                source_line: t.review.line,
-            }
-        })
-    })?;
-    staged.write("summary.json", |w| json::write_summary(w, &summary))?;
-    staged.write("rejected.csv", |w| out_csv::write_rejected(w, &rejected))?;
-    if let Some(a) = &assignment {
-        let scripts = &cfg.classifier.rules().scripts;
-        let call_row = |i: usize, case_tier: Tier, carry: Option<Carry>| -> CallRow<'_> {
-            let t = &rows[i];
-            CallRow {
-                comeback: carry.map_or("", Carry::zh),
-                channel: if matches!(carry, Some(Carry::Retry { phone: false })) {
-                    "消息"
-                } else {
-                    "电话"
-                },
-                tier: case_tier.label_zh(),
-                order_id: out_csv::order_cell(t.review.order_id()),
-                buyer: out_csv::safe_cell(t.review.buyer()),
-                rating: t.review.rating.zh(),
-                created_at: out_csv::safe_cell(t.review.created_at()),
-                item: out_csv::safe_cell(t.review.item()),
-                text: out_csv::safe_cell(t.review.text()),
-                follow_up: out_csv::safe_cell(t.review.follow_up()),
-                causes: t.verdict.causes.iter().map(|c| c.zh()).collect::<Vec<_>>().join("、"),
-                evidence: out_csv::safe_cell(&t.verdict.evidence_zh()).into_owned(),
-                opening: scripts.get(&case_tier).map_or("", String::as_str),
-                result: String::new(),
-                note: String::new(),
-            }
-        };
-        // cases in list order: grouped by tier, newest first within a tier
-        let mut order: Vec<usize> = (0..a.cases.len()).collect();
-        order.sort_by(|&x, &y| {
-            let (cx, cy) = (&a.cases[x], &a.cases[y]);
-            cx.tier
-                .report_order()
-                .cmp(&cy.tier.report_order())
-                .then(cy.newest.cmp(&cx.newest))
-                .then(x.cmp(&y))
-        });
-        let case_rows = |ci: usize| -> Vec<usize> {
-            let mut rs = a.cases[ci].reviews.clone();
-            rs.sort_by(|&x, &y| rows[y].time.cmp(&rows[x].time).then(x.cmp(&y)));
-            rs
-        };
-        staged.calls_folder()?;
-        for (ai, agent) in agents.iter().enumerate() {
-            if !agent.available {
-                continue;
-            }
-            let list: Vec<CallRow> = order
-                .iter()
-                .filter(|&&ci| a.outcome[ci] == Ok(ai))
-                .flat_map(|&ci| case_rows(ci).into_iter().map(move |r| (r, ci)))
-                .map(|(r, ci)| call_row(r, a.cases[ci].tier, a.cases[ci].carry))
-                .collect();
-            staged.write(&format!("calls/{}.csv", file_name_for(&agent.name)), |w| {
-                out_csv::write_calls(w, &list)
-            })?;
+    // The ledger takes the run's cases on a second thread while the files
+    // are written (the cores are free once classification is done); it
+    // commits only once every file is staged.
+    let archive_old = ledger.is_some();
+    let mut write_all = || -> Result<()> {
+        if archive_old {
+            staged.archive_old_calls(&format!("calls-replaced-{}", cfg.today));
         }
-        // which review, of which case, and why it waits; the rows themselves
-        // are made as they are written (a backlog can hold most of a huge export)
-        let backlog: Vec<(usize, usize, BacklogReason)> = order
-            .iter()
-            .filter_map(|&ci| a.outcome[ci].err().map(|why| (ci, why)))
-            .flat_map(|(ci, why)| case_rows(ci).into_iter().map(move |r| (r, ci, why)))
-            .collect();
-        staged.write("backlog.csv", |w| {
-            out_csv::write_backlog(w, backlog.len(), |k| {
-                let (r, ci, why) = backlog[k];
-                BacklogRow {
-                    call: call_row(r, a.cases[ci].tier, a.cases[ci].carry),
-                    reason: why.zh(),
+        staged.write("triaged.csv", |w| {
+            out_csv::write_triaged(w, triaged_today, |i| {
+                let t = &rows[i];
+                TriagedRow {
+                    order_id: t.review.order_id(),
+                    buyer: t.review.buyer(),
+                    rating: t.review.rating.key(),
+                    created_at: t.review.created_at(),
+                    item: t.review.item(),
+                    tier: t.verdict.tier.key(),
+                    causes: t.verdict.causes.keys(),
+                    evidence: t.verdict.evidence_en(),
+                    agent: agent_of(i).unwrap_or(""),
+                    text: t.review.text(),
+                    follow_up: t.review.follow_up(),
+                    source_file: file_names.get(t.review.file).map_or("ledger", String::as_str),
+                    source_line: t.review.line,
                 }
             })
         })?;
-    }
-    laps.lap("write outputs");
+        staged.write("summary.json", |w| json::write_summary(w, &summary))?;
+        staged.write("rejected.csv", |w| out_csv::write_rejected(w, &rejected))?;
+        if let Some(a) = &assignment {
+            let scripts = &cfg.classifier.rules().scripts;
+            let call_row = |i: usize, case_tier: Tier, carry: Option<Carry>| -> CallRow<'_> {
+                let t = &rows[i];
+                CallRow {
+                    comeback: carry.map_or("", Carry::zh),
+                    channel: if matches!(carry, Some(Carry::Retry { phone: false })) {
+                        "消息"
+                    } else {
+                        "电话"
+                    },
+                    tier: case_tier.label_zh(),
+                    order_id: out_csv::order_cell(t.review.order_id()),
+                    buyer: out_csv::safe_cell(t.review.buyer()),
+                    rating: t.review.rating.zh(),
+                    created_at: out_csv::safe_cell(t.review.created_at()),
+                    item: out_csv::safe_cell(t.review.item()),
+                    text: out_csv::safe_cell(t.review.text()),
+                    follow_up: out_csv::safe_cell(t.review.follow_up()),
+                    causes: t.verdict.causes.iter().map(|c| c.zh()).collect::<Vec<_>>().join("、"),
+                    evidence: out_csv::safe_cell(&t.verdict.evidence_zh()).into_owned(),
+                    opening: scripts.get(&case_tier).map_or("", String::as_str),
+                    result: String::new(),
+                    note: String::new(),
+                }
+            };
+            // cases in list order: grouped by tier, newest first within a tier
+            let mut order: Vec<usize> = (0..a.cases.len()).collect();
+            order.sort_by(|&x, &y| {
+                let (cx, cy) = (&a.cases[x], &a.cases[y]);
+                cx.tier
+                    .report_order()
+                    .cmp(&cy.tier.report_order())
+                    .then(cy.newest.cmp(&cx.newest))
+                    .then(x.cmp(&y))
+            });
+            let case_rows = |ci: usize| -> Vec<usize> {
+                let mut rs = a.cases[ci].reviews.clone();
+                rs.sort_by(|&x, &y| rows[y].time.cmp(&rows[x].time).then(x.cmp(&y)));
+                rs
+            };
+            staged.calls_folder()?;
+            let list_names = crate::output::call_list_names(agents.iter().map(|a| a.name.as_str()));
+            for (ai, agent) in agents.iter().enumerate() {
+                if !agent.available {
+                    continue;
+                }
+                let list: Vec<CallRow> = order
+                    .iter()
+                    .filter(|&&ci| a.outcome[ci] == Ok(ai))
+                    .flat_map(|&ci| case_rows(ci).into_iter().map(move |r| (r, ci)))
+                    .map(|(r, ci)| call_row(r, a.cases[ci].tier, a.cases[ci].carry))
+                    .collect();
+                staged.write(&format!("calls/{}.csv", list_names[ai]), |w| {
+                    out_csv::write_calls(w, &list)
+                })?;
+            }
+            // which review, of which case, and why it waits; the rows themselves
+            // are made as they are written (a backlog can hold most of a huge export)
+            let backlog: Vec<(usize, usize, BacklogReason)> = order
+                .iter()
+                .filter_map(|&ci| a.outcome[ci].err().map(|why| (ci, why)))
+                .flat_map(|(ci, why)| case_rows(ci).into_iter().map(move |r| (r, ci, why)))
+                .collect();
+            staged.write("backlog.csv", |w| {
+                out_csv::write_backlog(w, backlog.len(), |k| {
+                    let (r, ci, why) = backlog[k];
+                    BacklogRow {
+                        call: call_row(r, a.cases[ci].tier, a.cases[ci].carry),
+                        reason: why.zh(),
+                    }
+                })
+            })?;
+        }
+        Ok(())
+    };
+    let handed = ledger.take().zip(assignment.as_ref());
+    let (rows, agents) = (&rows, &agents);
+    let (written, recorded) = std::thread::scope(|s| {
+        let recording = handed.map(|(mut l, a)| {
+            s.spawn(move || -> Result<Ledger> {
+                let keys = assign::cases_keys(&a.cases, |i| (rows[i].review.buyer(), rows[i].review.order_id()));
+                l.record(a.cases.len(), |c| {
+                    let case = &a.cases[c];
+                    Handed {
+                        carried: case.ledger_ids.clone(),
+                        case_key: &keys[c],
+                        tier: case.tier.key(),
+                        agent: a.outcome[c]
+                            .ok()
+                            .map(|x| (agents[x].name.as_str(), agents[x].level.as_str())),
+                        fresh: case
+                            .reviews
+                            .iter()
+                            .filter_map(|&i| Some((rows[i].key?, &rows[i].review)))
+                            .collect(),
+                    }
+                })?;
+                Ok(l)
+            })
+        });
+        let written = write_all();
+        let recorded = recording.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+        (written, recorded)
+    });
     // Every file is written (staged) before the ledger remembers what was
     // handed out, and moved into place only once the ledger has: a run that
-    // fails before then leaves ledger and outputs as they were, and one that
-    // fails while moving keeps its staged files and names them.
-    if let (Some(mut l), Some(a)) = (ledger.take(), &assignment) {
-        let keys = assign::cases_keys(&a.cases, |i| (rows[i].review.buyer(), rows[i].review.order_id()));
-        l.record(a.cases.len(), |c| {
-            let case = &a.cases[c];
-            Handed {
-                carried: case.ledger_ids.clone(),
-                case_key: &keys[c],
-                tier: case.tier.key(),
-                agent: a.outcome[c]
-                    .ok()
-                    .map(|x| (agents[x].name.as_str(), agents[x].level.as_str())),
-                fresh: case
-                    .reviews
-                    .iter()
-                    .filter_map(|&i| Some((rows[i].key?, &rows[i].review)))
-                    .collect(),
-            }
-        })?;
-        laps.lap("ledger record");
+    // fails before then leaves ledger and outputs as they were (the ledger's
+    // transaction is dropped unsaved), and one that fails while moving keeps
+    // its staged files and names them.
+    written?;
+    let recorded = recorded.transpose()?;
+    laps.lap("write outputs and ledger record");
+    if let Some(l) = recorded {
         l.commit()?;
         laps.lap("ledger commit");
     }

@@ -128,6 +128,38 @@ impl Staged {
     }
 }
 
+/// The call-list file name of each agent, in roster order: the name made
+/// safe (`file_name_for`), cut to a length every file system takes, and
+/// made unique even where case is ignored (Windows, macOS), so that no list
+/// overwrites another: `a/b` and `a_b` give `a_b` and `a_b-2`.
+pub fn call_list_names<'a>(agents: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut taken = std::collections::HashSet::new();
+    agents
+        .into_iter()
+        .map(|agent| {
+            let mut base = file_name_for(agent);
+            if base.len() > MAX_NAME_BYTES {
+                let cut = (0..=MAX_NAME_BYTES)
+                    .rev()
+                    .find(|&i| base.is_char_boundary(i))
+                    .unwrap_or(0);
+                base.truncate(cut);
+            }
+            let mut name = base.clone();
+            let mut n = 2;
+            while !taken.insert(name.to_lowercase()) {
+                name = format!("{base}-{n}");
+                n += 1;
+            }
+            name
+        })
+        .collect()
+}
+
+/// Bytes of an agent's name kept in a file name (most file systems take 255
+/// in all, with room left for a `-2` and `.csv`).
+const MAX_NAME_BYTES: usize = 120;
+
 /// A file name for an agent's list: the name, with characters that no file
 /// system accepts replaced.
 pub fn file_name_for(agent: &str) -> String {
@@ -183,5 +215,18 @@ mod tests {
         assert_eq!(file_name_for("张伟"), "张伟");
         assert_eq!(file_name_for("a/b:c"), "a_b_c");
         assert_eq!(file_name_for(".."), "_");
+    }
+
+    #[test]
+    fn every_agent_gets_a_list_of_their_own() {
+        let long = "张".repeat(100);
+        let names = call_list_names(["a/b", "a_b", "Amy", "amy", "a_b-2", &long, "张伟"]);
+        assert_eq!(names[..5], ["a_b", "a_b-2", "Amy", "amy-2", "a_b-2-2"]);
+        assert!(
+            names[5].len() <= MAX_NAME_BYTES && names[5].starts_with("张张"),
+            "{}",
+            names[5]
+        );
+        assert_eq!(names[6], "张伟");
     }
 }

@@ -286,6 +286,53 @@ fn a_roster_without_capacities_gives_each_agent_a_day_s_work() {
 }
 
 #[test]
+fn agents_whose_names_make_the_same_file_each_get_their_own_list() {
+    let wd = Workdir::new();
+    let rows: Vec<[String; 6]> = (0..9)
+        .map(|i| {
+            [
+                format!("{}", 6000 + i),
+                format!("买家{i}"),
+                "宝贝".into(),
+                "差评".into(),
+                "做工粗糙，线头到处都是".into(),
+                format!("2026-11-{:02} 10:00", 1 + i),
+            ]
+        })
+        .collect();
+    let refs: Vec<[&str; 6]> = rows
+        .iter()
+        .map(|r| [&*r[0], &*r[1], &*r[2], &*r[3], &*r[4], &*r[5]])
+        .collect();
+    wd.write("reviews.csv", taobao_export(&refs));
+    // `/` cannot stand in a file name, Windows does not tell Amy from amy,
+    // and no file system takes a name of a hundred 张
+    let long = "张".repeat(100);
+    wd.write(
+        "agents.csv",
+        format!("name,level,capacity\na/b,senior,2\na_b,senior,2\nAmy,senior,2\namy,senior,2\n{long},senior,1\n"),
+    );
+    wd.run(&["reviews.csv", "--agents", "agents.csv"]).expect_code(0);
+    let s = wd.json("triage-out/summary.json");
+    assert_eq!(s["assigned"], 9, "{s}");
+    let mut lists: Vec<String> = std::fs::read_dir(wd.join("triage-out/calls"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    lists.sort();
+    assert_eq!(lists.len(), 5, "{lists:?}");
+    assert!(
+        lists.contains(&"a_b-2.csv".to_string()) && lists.contains(&"amy-2.csv".to_string()),
+        "{lists:?}"
+    );
+    let on_lists: usize = lists
+        .iter()
+        .map(|f| wd.csv_rows(&format!("triage-out/calls/{f}")).len())
+        .sum();
+    assert_eq!(on_lists, 9, "every call is on somebody's list");
+}
+
+#[test]
 fn a_tier_no_one_may_take_waits_with_that_reason() {
     let wd = Workdir::new();
     wd.write(

@@ -257,6 +257,53 @@ fn a_run_killed_midway_leaves_the_ledger_as_it_was() {
 }
 
 #[test]
+fn a_run_that_dies_while_its_files_are_written_hands_out_nothing() {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    wd.write("d1.csv", export(&day1()));
+    let day1_assigned = run_day(&wd, "d1.csv", "2026-11-24")["assigned"].clone();
+    let counts = |wd: &Workdir| -> Vec<i64> {
+        let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
+        ["runs", "cases", "reviews", "outcomes"]
+            .iter()
+            .map(|t| {
+                c.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
+                    .unwrap()
+            })
+            .collect()
+    };
+    let before = counts(&wd);
+    let triaged_before = wd.read("triage-out/triaged.csv");
+    let mut big = day1();
+    for i in 0..8_000 {
+        big.push(r(
+            &format!("8{i:07}"),
+            &format!("买家{i}"),
+            &format!("做工很差，穿了{i}次就开线了"),
+            "2026-11-24 08:00",
+        ));
+    }
+    wd.write("big.csv", export(&big));
+    // files may not grow past a few hundred KB: the run dies part-way
+    // through writing its lists and recording its cases (they run together)
+    let status = Command::new("sh")
+        .args(["-c", "ulimit -f 400 && exec \"$@\"", "sh", env!("CARGO_BIN_EXE_triage")])
+        .args(["big.csv", "--agents", "agents.csv", "--today", "2026-11-25", "-q"])
+        .current_dir(wd.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success(), "the run should not have fit under the limit");
+    assert_eq!(counts(&wd), before, "the ledger took part of a failed run");
+    assert_eq!(wd.read("triage-out/triaged.csv"), triaged_before);
+    // and the next run hands those cases out
+    let s = run_day(&wd, "big.csv", "2026-11-25");
+    assert_eq!(s["already_assigned"], day1_assigned, "{s}");
+    assert!(s["assigned"].as_u64().unwrap() > 0, "{s}");
+}
+
+#[test]
 fn outputs_that_cannot_be_moved_are_kept_and_named_and_never_handed_out_twice() {
     let wd = Workdir::new();
     wd.write("agents.csv", ROSTER);
