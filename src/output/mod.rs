@@ -174,8 +174,16 @@ pub fn file_name_for(agent: &str) -> String {
         })
         .collect();
     let cleaned = cleaned.trim().trim_matches('.').to_string();
+    // names Windows keeps for devices (CON.csv cannot be made there)
+    let upper = cleaned.to_ascii_uppercase();
+    let device = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (upper.len() == 4
+            && (upper.starts_with("COM") || upper.starts_with("LPT"))
+            && upper.as_bytes()[3].is_ascii_digit());
     if cleaned.is_empty() {
         "_".into()
+    } else if device {
+        format!("{cleaned}_")
     } else {
         cleaned
     }
@@ -215,6 +223,9 @@ mod tests {
         assert_eq!(file_name_for("张伟"), "张伟");
         assert_eq!(file_name_for("a/b:c"), "a_b_c");
         assert_eq!(file_name_for(".."), "_");
+        assert_eq!(file_name_for("con"), "con_");
+        assert_eq!(file_name_for("Com1"), "Com1_");
+        assert_eq!(file_name_for("Connie"), "Connie");
     }
 
     #[test]
