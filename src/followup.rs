@@ -30,6 +30,10 @@ pub fn record_command(
             Ok(rows) => {
                 for (source, order, cell) in rows {
                     match Outcome::parse(&cell) {
+                        Ok(Some(_)) if crate::input::looks_rounded(&order) => problems.push(format!(
+                            "{source}: order {order} was rounded by Excel (the 订单编号 column was saved as a number); \
+                             copy the order numbers back from the list triage wrote, or format the column as text before saving"
+                        )),
                         Ok(Some(outcome)) => reports.push(Reported {
                             source,
                             order_id: order,

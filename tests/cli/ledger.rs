@@ -257,6 +257,22 @@ fn a_run_killed_midway_leaves_the_ledger_as_it_was() {
 }
 
 #[test]
+fn an_order_number_excel_rounded_is_named_as_such() {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    wd.write("d1.csv", export(&day1()));
+    run_day(&wd, "d1.csv", "2026-11-24");
+    // the list came back from Excel with its order column turned to numbers
+    wd.write(
+        "back.csv",
+        "档位,订单编号,买家,结果\r\n4 质量,1.40459E+18,小钱,已解决\r\n4 质量,1005,小孙,\r\n",
+    );
+    wd.run(&["record", "back.csv", "--today", "2026-11-24"])
+        .expect_code(1)
+        .expect_stderr_contains("back.csv:2: order 1.40459E+18 was rounded by Excel");
+}
+
+#[test]
 fn a_run_that_dies_while_its_files_are_written_hands_out_nothing() {
     let wd = Workdir::new();
     wd.write("agents.csv", ROSTER);
