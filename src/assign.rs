@@ -46,6 +46,21 @@ impl std::error::Error for RosterError {}
 /// gives none.
 pub const DAY_CAPACITY: usize = 70;
 
+/// A capacity as leads write it: 50, ５０, 50单, 50个, 50 通.
+fn read_capacity(raw: &str) -> Option<usize> {
+    let digits: String = raw
+        .trim()
+        .trim_end_matches(['单', '个', '通', '件', '条', '位', '人'])
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    digits.parse().ok()
+}
+
 /// Read a roster: `name, level[, capacity][, available]` (Chinese headers
 /// 姓名, 级别, 容量/每日上限, 在岗 also work).
 pub fn read_roster(path: &Path, rules: &RuleSet) -> Result<Vec<Agent>, RosterError> {
@@ -116,7 +131,7 @@ pub fn read_roster(path: &Path, rules: &RuleSet) -> Result<Vec<Agent>, RosterErr
         let cap_raw = cap_col.map(get).unwrap_or_default();
         let capacity = if cap_raw.is_empty() {
             DAY_CAPACITY
-        } else if let Ok(n) = cap_raw.parse::<usize>() {
+        } else if let Some(n) = read_capacity(&cap_raw) {
             n
         } else {
             problems.push(format!("{shown}:{line}: capacity `{cap_raw}` is not a whole number"));
@@ -125,8 +140,11 @@ pub fn read_roster(path: &Path, rules: &RuleSet) -> Result<Vec<Agent>, RosterErr
         let available = match avail_col.map(get) {
             None => true,
             Some(v) => match v.to_lowercase().as_str() {
-                "" | "yes" | "y" | "true" | "1" | "是" | "在岗" => true,
-                "no" | "n" | "false" | "0" | "否" | "休假" | "请假" => false,
+                "" | "yes" | "y" | "true" | "1" | "on" | "是" | "在" | "在岗" | "在职" | "上班" | "√" | "✓" => {
+                    true
+                }
+                "no" | "n" | "false" | "0" | "off" | "否" | "不在" | "休" | "休假" | "休息" | "请假" | "离职" | "×"
+                | "✗" => false,
                 other => {
                     problems.push(format!("{shown}:{line}: available `{other}` is not yes or no"));
                     continue;
@@ -390,6 +408,23 @@ mod tests {
             },
             capacity,
             available: true,
+        }
+    }
+
+    #[test]
+    fn capacities_read_as_leads_write_them() {
+        for (raw, n) in [
+            ("50", 50),
+            ("５０", 50),
+            ("50单", 50),
+            ("30个", 30),
+            ("40 通", 40),
+            (" 7 ", 7),
+        ] {
+            assert_eq!(read_capacity(raw), Some(n), "{raw}");
+        }
+        for raw in ["五十", "50-60", "单", "-3"] {
+            assert_eq!(read_capacity(raw), None, "{raw}");
         }
     }
 
