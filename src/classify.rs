@@ -515,6 +515,10 @@ impl Classifier {
             if chars == 2 && !on_token_bound(tokens, s, e) {
                 continue;
             }
+            // 掉色不掉: a question, not a finding
+            if asked_after(norm, s, e) {
+                continue;
+            }
             let cue = self.phrase_cue[pi];
             hits.push(Hit {
                 cue,
@@ -557,6 +561,10 @@ impl Classifier {
             }
             // 好不好, 行不行: a question, not an opinion
             if is_a_not_a(norm, s) {
+                continue;
+            }
+            // 快得不行: 不行 after 得/的 says "very", not "no good"
+            if norm[s..e].starts_with("不行") && matches!(norm[..s].chars().next_back(), Some('的' | '得')) {
                 continue;
             }
             let Some(tok) = token_at(tokens, s) else { continue };
@@ -881,7 +889,24 @@ impl Classifier {
                     .find(|&(_, c)| crate::text::is_clause_break(c))
                     .map_or(norm.len(), |(i, _)| m.end() + i);
                 let praised = hits.iter().filter(praise).any(|h| h.start >= turn && h.start < end);
-                !praised && last_dismisser.is_none_or(|d| d < turn)
+                // conceded like a gripe (虽然有点大小不一，但新鲜又好吃): a
+                // concession opens this clause or the one before, and praise follows
+                let clause_start = |pos: usize| {
+                    norm[..pos]
+                        .char_indices()
+                        .rev()
+                        .find(|&(_, c)| crate::text::is_clause_break(c))
+                        .map_or(0, |(i, c)| i + c.len_utf8())
+                };
+                let opened = clause_start(turn);
+                let lo = clause_start(opened.saturating_sub(1));
+                let conceded = self
+                    .rules
+                    .concessions
+                    .iter()
+                    .any(|c| norm[lo..turn].contains(c.as_str()))
+                    && hits.iter().filter(praise).any(|h| h.start >= end);
+                !praised && !conceded && last_dismisser.is_none_or(|d| d < turn)
             })
             .map(|m| (m.start(), m.end()))
     }
@@ -1034,6 +1059,13 @@ fn is_a_not_a(norm: &str, s: usize) -> bool {
     before.is_some() && before == after
 }
 
+/// True when the phrase at `s..e` is asked about right after it, the
+/// question's 不 and its first letter again (不知掉色不掉, 漏不漏).
+fn asked_after(norm: &str, s: usize, e: usize) -> bool {
+    let mut rest = norm[e..].chars();
+    rest.next() == Some('不') && rest.next().is_some_and(|c| norm[s..].starts_with(c))
+}
+
 /// Letters and digits of the text outside the words of `hits`.
 fn letters_outside<'h>(tokens: &[Token], hits: impl Iterator<Item = &'h Hit> + Clone) -> usize {
     tokens
@@ -1164,6 +1196,30 @@ mod tests {
         assert_eq!(turn("挺好看但是颜色深了一些").as_deref(), Some("但是"));
         assert_eq!(turn("不但便宜，而且送货快，下次还来"), None);
         assert_eq!(turn("但愿能用久一点"), None);
+    }
+
+    #[test]
+    fn conceded_turns_questions_and_intensifiers_say_nothing_bad() {
+        let c = classifier();
+        let turn = |t: &str| c.analyse(t, None).turn;
+        // 虽然…有点…，但 praise: the turn is conceded; without the praise it stands
+        assert_eq!(turn("虽然有点大小不一，但新鲜又好吃"), None);
+        assert_eq!(turn("虽然有点大小不一，但是还能吃").as_deref(), Some("有点"));
+        assert_eq!(turn("有点小，不过很甜").as_deref(), Some("有点"));
+        let fired = |t: &str| -> Vec<String> {
+            c.analyse(t, None)
+                .hits
+                .iter()
+                .filter(|h| matches!(h.kind, CueKind::Cause(_)) && h.state == HitState::Active)
+                .map(|h| h.text.clone())
+                .collect()
+        };
+        // a question about a fault is no fault
+        assert!(fired("不知掉色不掉，先穿穿看").is_empty());
+        assert_eq!(fired("洗一次就掉色"), ["洗一次就掉色"]);
+        // 快得不行 is "very fast"; 物流不行 is a complaint
+        assert!(fired("物流快得不行").is_empty());
+        assert_eq!(fired("物流不行"), ["物流不行"]);
     }
 
     #[test]
