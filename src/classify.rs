@@ -899,7 +899,8 @@ impl Classifier {
                         .map_or(0, |(i, c)| i + c.len_utf8())
                 };
                 let opened = clause_start(turn);
-                let lo = clause_start(opened.saturating_sub(1));
+                // the clause before: from the break that ended it, back
+                let lo = clause_start(norm[..opened].char_indices().next_back().map_or(0, |(i, _)| i));
                 let conceded = self
                     .rules
                     .concessions
