@@ -75,6 +75,27 @@ fn roster() -> String {
     s
 }
 
+/// `n` 差评 with the same text from `n` buyers, orders from `first`.
+fn low_reviews(n: usize, first: usize, text: &str) -> String {
+    let rows: Vec<[String; 6]> = (0..n)
+        .map(|i| {
+            [
+                format!("{}", first + i),
+                format!("买家{i}"),
+                "宝贝".into(),
+                "差评".into(),
+                text.into(),
+                format!("2026-11-{:02} 10:00", 1 + i % 28),
+            ]
+        })
+        .collect();
+    let refs: Vec<[&str; 6]> = rows
+        .iter()
+        .map(|r| [&*r[0], &*r[1], &*r[2], &*r[3], &*r[4], &*r[5]])
+        .collect();
+    taobao_export(&refs)
+}
+
 fn case_key(row: &BTreeMap<String, String>) -> String {
     let buyer = &row["买家"];
     if buyer.contains('*') {
@@ -251,23 +272,7 @@ fn bad_roster_rows_name_their_line() {
 #[test]
 fn a_roster_without_capacities_gives_each_agent_a_day_s_work() {
     let wd = Workdir::new();
-    let rows: Vec<[String; 6]> = (0..100)
-        .map(|i| {
-            [
-                format!("{}", 5000 + i),
-                format!("买家{i}"),
-                "宝贝".into(),
-                "差评".into(),
-                "质量太差了，用两天就坏".into(),
-                format!("2026-11-{:02} 10:00", 1 + i % 28),
-            ]
-        })
-        .collect();
-    let refs: Vec<[&str; 6]> = rows
-        .iter()
-        .map(|r| [&*r[0], &*r[1], &*r[2], &*r[3], &*r[4], &*r[5]])
-        .collect();
-    wd.write("reviews.csv", taobao_export(&refs));
+    wd.write("reviews.csv", low_reviews(100, 5000, "质量太差了，用两天就坏"));
     // 姓名/级别 only, and a blank capacity: 70 each
     wd.write("agents.csv", "姓名,级别,容量\n张敏,资深,\n王磊,资深\n");
     wd.run(&["reviews.csv", "--agents", "agents.csv"]).expect_code(0);
@@ -287,23 +292,7 @@ fn a_roster_without_capacities_gives_each_agent_a_day_s_work() {
 #[test]
 fn agents_whose_names_make_the_same_file_each_get_their_own_list() {
     let wd = Workdir::new();
-    let rows: Vec<[String; 6]> = (0..9)
-        .map(|i| {
-            [
-                format!("{}", 6000 + i),
-                format!("买家{i}"),
-                "宝贝".into(),
-                "差评".into(),
-                "做工粗糙，线头到处都是".into(),
-                format!("2026-11-{:02} 10:00", 1 + i),
-            ]
-        })
-        .collect();
-    let refs: Vec<[&str; 6]> = rows
-        .iter()
-        .map(|r| [&*r[0], &*r[1], &*r[2], &*r[3], &*r[4], &*r[5]])
-        .collect();
-    wd.write("reviews.csv", taobao_export(&refs));
+    wd.write("reviews.csv", low_reviews(9, 6000, "做工粗糙，线头到处都是"));
     // `/` cannot stand in a file name, Windows does not tell Amy from amy,
     // and no file system takes a name of a hundred 张
     let long = "张".repeat(100);

@@ -82,6 +82,18 @@ fn fill(wd: &Workdir, agent: &str, results: &[(&str, &str)]) {
     wd.write(&path, out);
 }
 
+/// Rows in each ledger table: runs, cases, reviews, outcomes.
+fn ledger_counts(wd: &Workdir) -> Vec<i64> {
+    let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
+    ["runs", "cases", "reviews", "outcomes"]
+        .iter()
+        .map(|t| {
+            c.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap()
+        })
+        .collect()
+}
+
 fn run_day(wd: &Workdir, file: &str, today: &str) -> serde_json::Value {
     wd.run(&[file, "--agents", "agents.csv", "--today", today, "--format", "json"])
         .expect_code(0);
@@ -220,17 +232,7 @@ fn a_run_killed_midway_leaves_the_ledger_as_it_was() {
     wd.write("agents.csv", ROSTER);
     wd.write("d1.csv", export(&day1()));
     run_day(&wd, "d1.csv", "2026-11-24");
-    let counts = |wd: &Workdir| -> Vec<i64> {
-        let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
-        ["runs", "cases", "reviews", "outcomes"]
-            .iter()
-            .map(|t| {
-                c.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
-                    .unwrap()
-            })
-            .collect()
-    };
-    let before = counts(&wd);
+    let before = ledger_counts(&wd);
     // a big export, so the run is still going when it is killed
     let mut big = day1();
     for i in 0..40_000 {
@@ -252,7 +254,7 @@ fn a_run_killed_midway_leaves_the_ledger_as_it_was() {
     child.kill().unwrap();
     let status = child.wait().unwrap();
     assert!(!status.success(), "the run finished before it could be killed");
-    assert_eq!(counts(&wd), before);
+    assert_eq!(ledger_counts(&wd), before);
     wd.run(&["status", "--today", "2026-11-25"]).expect_code(0);
 }
 
@@ -278,17 +280,7 @@ fn a_run_that_dies_while_its_files_are_written_hands_out_nothing() {
     wd.write("agents.csv", ROSTER);
     wd.write("d1.csv", export(&day1()));
     let day1_assigned = run_day(&wd, "d1.csv", "2026-11-24")["assigned"].clone();
-    let counts = |wd: &Workdir| -> Vec<i64> {
-        let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
-        ["runs", "cases", "reviews", "outcomes"]
-            .iter()
-            .map(|t| {
-                c.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
-                    .unwrap()
-            })
-            .collect()
-    };
-    let before = counts(&wd);
+    let before = ledger_counts(&wd);
     let triaged_before = wd.read("triage-out/triaged.csv");
     let mut big = day1();
     for i in 0..8_000 {
@@ -311,7 +303,7 @@ fn a_run_that_dies_while_its_files_are_written_hands_out_nothing() {
         .status()
         .unwrap();
     assert!(!status.success(), "the run should not have fit under the limit");
-    assert_eq!(counts(&wd), before, "the ledger took part of a failed run");
+    assert_eq!(ledger_counts(&wd), before, "the ledger took part of a failed run");
     assert_eq!(wd.read("triage-out/triaged.csv"), triaged_before);
     // and the next run hands those cases out
     let s = run_day(&wd, "big.csv", "2026-11-25");
