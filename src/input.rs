@@ -1065,11 +1065,20 @@ pub fn read_columns(path: &Path, wanted: &[&str]) -> anyhow::Result<Vec<(u64, Ve
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
+    // a call list or triaged.csv a lead corrected works as it is: 档位, 评价内容
+    let also = |w: &str| -> &[&str] {
+        match w {
+            "text" => &["评价内容", "评论内容", "内容"],
+            "tier" => &["档位", "分档"],
+            _ => &[],
+        }
+    };
     let mut idx = Vec::new();
     for w in wanted {
         let i = headers
             .iter()
             .position(|h| h == w)
+            .or_else(|| also(w).iter().find_map(|a| headers.iter().position(|h| h == a)))
             .with_context(|| format!("{shown}:1: no `{w}` column. Headers found: {}", headers.join(", ")))?;
         idx.push(i);
     }

@@ -45,6 +45,19 @@ fn eval_scores_a_labelled_file() {
     let r: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
     assert_eq!(r["rows"], 3);
     assert_eq!(r["accuracy"], 1.0, "{r}");
+    // ... or corrects a call list where it stands: 档位 and 评价内容 are read
+    wd.write(
+        "list.csv",
+        "\u{FEFF}档位,订单编号,买家,评价内容,结果\n2 快递,1,小王,快递太慢了,\n4 质量,2,小李,质量太差了,\n",
+    );
+    let run = wd.run(&["eval", "list.csv", "--format", "json"]);
+    run.expect_code(0);
+    let r: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(
+        (r["rows"].as_u64(), r["accuracy"].as_f64()),
+        (Some(2), Some(1.0)),
+        "{r}"
+    );
 }
 
 /// The figures the default rules reach on dev.csv. They are a floor: the
