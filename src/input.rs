@@ -1065,10 +1065,11 @@ pub fn read_columns(path: &Path, wanted: &[&str]) -> anyhow::Result<Vec<(u64, Ve
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
-    // a call list or triaged.csv a lead corrected works as it is: 档位, 评价内容
+    // a call list a lead corrected works as it is: its 档位, and the review
+    // text under any header an export may give it (评价内容)
     let also = |w: &str| -> &[&str] {
         match w {
-            "text" => &["评价内容", "评论内容", "内容"],
+            "text" => Field::Text.aliases(),
             "tier" => &["档位", "分档"],
             _ => &[],
         }

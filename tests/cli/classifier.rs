@@ -3,6 +3,13 @@
 
 use crate::util::{shared_data, Workdir};
 
+/// `triage eval FILE --format json`, which must succeed, as JSON.
+fn eval_json(wd: &Workdir, file: &str) -> serde_json::Value {
+    let run = wd.run(&["eval", file, "--format", "json"]);
+    run.expect_code(0);
+    serde_json::from_str(&run.stdout()).unwrap()
+}
+
 #[test]
 fn eval_scores_a_labelled_file() {
     let wd = Workdir::new();
@@ -10,9 +17,7 @@ fn eval_scores_a_labelled_file() {
         "labelled.csv",
         "text,tier,extra\n快递太慢了,courier,x\n质量太差了,quality,x\n还行吧,new_buyer,x\n发错货了,quality,x\n",
     );
-    let run = wd.run(&["eval", "labelled.csv", "--format", "json"]);
-    run.expect_code(0);
-    let r: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    let r = eval_json(&wd, "labelled.csv");
     assert_eq!(r["rows"], 4);
     assert_eq!(r["accuracy"], 0.75);
     assert_eq!(r["confusion"]["quality"]["service"], 1);
@@ -40,9 +45,7 @@ fn eval_scores_a_labelled_file() {
         "zh.csv",
         "text,tier\n快递太慢了,2 快递\n质量太差了,质量\n客服不理人,3\n",
     );
-    let run = wd.run(&["eval", "zh.csv", "--format", "json"]);
-    run.expect_code(0);
-    let r: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    let r = eval_json(&wd, "zh.csv");
     assert_eq!(r["rows"], 3);
     assert_eq!(r["accuracy"], 1.0, "{r}");
     // ... or corrects a call list where it stands: 档位 and 评价内容 are read
@@ -50,9 +53,7 @@ fn eval_scores_a_labelled_file() {
         "list.csv",
         "\u{FEFF}档位,订单编号,买家,评价内容,结果\n2 快递,1,小王,快递太慢了,\n4 质量,2,小李,质量太差了,\n",
     );
-    let run = wd.run(&["eval", "list.csv", "--format", "json"]);
-    run.expect_code(0);
-    let r: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    let r = eval_json(&wd, "list.csv");
     assert_eq!(
         (r["rows"].as_u64(), r["accuracy"].as_f64()),
         (Some(2), Some(1.0)),
