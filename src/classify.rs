@@ -323,11 +323,13 @@ impl Classifier {
             });
             lexicon_uses[at].push(u);
         }
-        // A DFA: the lexicon is searched once per review, overlapping, and a
-        // DFA measured ~17% faster per review than the NFA for it.
+        // A contiguous NFA: the lexicon is searched once per review,
+        // overlapping. Measured against a DFA on 50,000 corpus reviews, it
+        // scans as fast or faster (the DFA's tables miss the cache) and builds
+        // ~50 ms sooner, a sixth of a 1,000-row run.
         let lexicon = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&lexicon_words)
             .context("building the phrase matcher")?;
         let veto_of = rules.vetoes.iter().map(|v| (v.kind, v.origin.to_string())).collect();
