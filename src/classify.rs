@@ -517,8 +517,8 @@ impl Classifier {
             if chars == 2 && !on_token_bound(tokens, s, e) {
                 continue;
             }
-            // 掉色不掉: a question, not a finding
-            if asked_after(norm, s, e) {
+            // 掉色不掉 and 好不好用: a question, not a finding
+            if asked_after(norm, s, e) || is_a_not_a(norm, s) {
                 continue;
             }
             let cue = self.phrase_cue[pi];
@@ -1055,7 +1055,9 @@ fn starts_token(tokens: &[Token], s: usize) -> bool {
 fn is_a_not_a(norm: &str, s: usize) -> bool {
     let rest = &norm[s..];
     if !rest.starts_with('不') {
-        return false;
+        // the second half of one: 好用 in 好不好用
+        let mut before = norm[..s].chars().rev();
+        return before.next() == Some('不') && before.next().is_some_and(|c| rest.starts_with(c));
     }
     let before = norm[..s].chars().next_back();
     let after = rest.chars().nth(1);
@@ -1220,6 +1222,16 @@ mod tests {
         // a question about a fault is no fault
         assert!(fired("不知掉色不掉，先穿穿看").is_empty());
         assert_eq!(fired("洗一次就掉色"), ["洗一次就掉色"]);
+        // 好不好用 asks; neither its 不好用 nor its 好用 is read
+        let active = |t: &str| {
+            c.analyse(t, None)
+                .hits
+                .iter()
+                .filter(|h| h.state == HitState::Active)
+                .count()
+        };
+        assert_eq!(active("好不好用还不知道"), 0);
+        assert_eq!(fired("一点都不好用"), ["不好用"]);
         // 快得不行 is "very fast"; 物流不行 is a complaint
         assert!(fired("物流快得不行").is_empty());
         assert_eq!(fired("物流不行"), ["物流不行"]);
