@@ -560,6 +560,10 @@ impl Classifier {
                 if !(whole || opinion_only && ends_token(tokens, s, e)) {
                     continue;
                 }
+                // 大小, 快慢, 好坏: two opposites name a measure (屏幕大小合适), not an opinion
+                if token_ending(tokens, e).is_some_and(|t| OPPOSITES.contains(&t.word)) {
+                    continue;
+                }
             }
             // 好不好, 行不行: a question, not an opinion
             if is_a_not_a(norm, s) {
@@ -1032,6 +1036,12 @@ impl Classifier {
     }
 }
 
+/// Words made of two opposites: each names a measure, so neither half is an opinion.
+const OPPOSITES: &[&str] = &[
+    "大小", "多少", "长短", "高低", "快慢", "好坏", "轻重", "冷热", "松紧", "厚薄", "粗细", "深浅", "宽窄", "软硬",
+    "新旧",
+];
+
 /// True when `s..e` is a whole token or the end of one (太慢 holds 慢; 差不多
 /// does not hold 差).
 fn ends_token(tokens: &[Token], s: usize, e: usize) -> bool {
@@ -1232,6 +1242,9 @@ mod tests {
         };
         assert_eq!(active("好不好用还不知道"), 0);
         assert_eq!(fired("一点都不好用"), ["不好用"]);
+        // 屏幕大小合适 names a size; 屏幕太小 is a complaint
+        assert!(fired("屏幕大小合适，反应快").is_empty());
+        assert!(fired("屏幕太小").contains(&"屏幕太小".to_string()));
         // 快得不行 is "very fast"; 物流不行 is a complaint
         assert!(fired("物流快得不行").is_empty());
         assert_eq!(fired("物流不行"), ["物流不行"]);
