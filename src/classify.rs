@@ -856,6 +856,8 @@ impl Classifier {
     fn dismissals<'s>(&'s self, norm: &'s str, tokens: &'s [Token]) -> impl Iterator<Item = (usize, usize)> + 's {
         self.dismissers
             .find_iter(norm)
+            // a word of its own: not the 值了 of 没有价值了
+            .filter(move |m| starts_token(tokens, m.start()))
             .filter(move |m| self.negated_by(norm, 0, m.start(), tokens).is_none())
             .map(|m| (m.start(), m.end()))
     }
@@ -1211,6 +1213,21 @@ mod tests {
         assert_eq!(turn("挺好看但是颜色深了一些").as_deref(), Some("但是"));
         assert_eq!(turn("不但便宜，而且送货快，下次还来"), None);
         assert_eq!(turn("但愿能用久一点"), None);
+    }
+
+    #[test]
+    fn a_dismisser_is_a_word_of_its_own() {
+        let c = classifier();
+        let dismissed = |t: &str| {
+            c.analyse(t, None)
+                .hits
+                .iter()
+                .any(|h| matches!(h.state, HitState::Dismissed(_)))
+        };
+        // 值了 inside 价值了 waves nothing away; 值了 said alone does
+        assert!(!dismissed("这次购物很糟糕，贵的完全没有价值了"));
+        assert!(dismissed("包装有点糟糕，不过这个价格值了"));
+        assert_ne!(tier(&c, "这次购物很糟糕，贵的完全没有价值了"), Tier::NewBuyer);
     }
 
     #[test]
