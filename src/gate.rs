@@ -21,6 +21,8 @@ pub struct RegexBank {
     words: Vec<Vec<u8>>,
     /// For each gate word: the regexes it opens, and whether as a prefix.
     opens: Vec<Vec<(usize, bool)>>,
+    /// Regexes with no gate word: they run on every text.
+    ungated: Vec<usize>,
 }
 
 /// The words every match of `pattern` begins with (or, for `Suffix`, ends
@@ -69,12 +71,16 @@ impl RegexBank {
                 }
             }
         }
+        let ungated = (0..regexes.len())
+            .filter(|&i| !has_prefix[i] && !has_suffix[i])
+            .collect();
         Ok(RegexBank {
             regexes,
             has_prefix,
             has_suffix,
             words,
             opens,
+            ungated,
         })
     }
 
@@ -91,26 +97,34 @@ impl RegexBank {
         text: &'t str,
         found: impl IntoIterator<Item = (usize, usize, usize)>,
     ) -> Vec<(usize, Match<'t>)> {
-        // earliest start of a prefix word, latest end of a suffix word
-        let mut first_start = vec![usize::MAX; self.regexes.len()];
-        let mut last_end = vec![0usize; self.regexes.len()];
+        // per regex a gate word opened: (regex, earliest start of a prefix
+        // word, latest end of a suffix word); a few per text, not one per regex
+        let mut open: Vec<(usize, usize, usize)> = self.ungated.iter().map(|&i| (i, 0, 0)).collect();
         for (w, start, end) in found {
             for &(i, is_prefix) in &self.opens[w] {
+                let at = match open.iter().position(|o| o.0 == i) {
+                    Some(at) => at,
+                    None => {
+                        open.push((i, usize::MAX, 0));
+                        open.len() - 1
+                    }
+                };
                 if is_prefix {
-                    first_start[i] = first_start[i].min(start);
+                    open[at].1 = open[at].1.min(start);
                 } else {
-                    last_end[i] = last_end[i].max(end);
+                    open[at].2 = open[at].2.max(end);
                 }
             }
         }
+        open.sort_unstable();
         let mut out = Vec::new();
-        for (i, re) in self.regexes.iter().enumerate() {
+        for (i, first_start, last_end) in open {
             // a match starts at a prefix word and ends, later, at a suffix word
-            let from = if self.has_prefix[i] { first_start[i] } else { 0 };
-            if from == usize::MAX || self.has_suffix[i] && last_end[i] <= from {
+            let from = if self.has_prefix[i] { first_start } else { 0 };
+            if from == usize::MAX || self.has_suffix[i] && last_end <= from {
                 continue;
             }
-            if let Some(m) = re.find_at(text, from) {
+            if let Some(m) = self.regexes[i].find_at(text, from) {
                 out.push((i, m));
             }
         }
