@@ -804,6 +804,14 @@ impl Classifier {
                 .filter(|n| rest.starts_with(n.as_str()))
                 .max_by_key(|n| n.len())
             {
+                // 坏的都没有 ends its clause; in 不错的没有色差 the 没有 is 色差's
+                let tail = rest[n.len()..].trim_start_matches(|c| "了啦啊呀呢哦的 ~".contains(c));
+                let noticed = ["发现", "看到", "见到", "出现", "遇到", "碰到"]
+                    .iter()
+                    .any(|v| tail.starts_with(v));
+                if n.contains('没') && !tail.is_empty() && !noticed {
+                    return None;
+                }
                 return Some(format!("…{n}"));
             }
             let filler = self
@@ -1259,6 +1267,16 @@ mod tests {
         };
         assert_eq!(active("好不好用还不知道"), 0);
         assert_eq!(fired("一点都不好用"), ["不好用"]);
+        // 坏的都没有 denies what comes before it; in 颜色不错的没有色差 the 没有 is 色差's
+        assert!(fired("坏的都没有").is_empty());
+        let praised = |t: &str| {
+            c.analyse(t, None)
+                .hits
+                .iter()
+                .any(|h| h.kind == CueKind::Praise && h.state == HitState::Active)
+        };
+        assert!(praised("颜色不错的没有色差"));
+        assert!(fired("颜色不错的没有色差").is_empty());
         // 屏幕大小合适 names a size; 屏幕太小 is a complaint
         assert!(fired("屏幕大小合适，反应快").is_empty());
         assert!(fired("屏幕太小").contains(&"屏幕太小".to_string()));
