@@ -1146,6 +1146,11 @@ mod tests {
         c.classify(text, None).tier
     }
 
+    /// Whether any rule hit of `text` satisfies `test`.
+    fn any_hit(c: &Classifier, text: &str, test: impl Fn(&Hit) -> bool) -> bool {
+        c.analyse(text, None).hits.iter().any(test)
+    }
+
     /// The near neighbours TIERS.md tells apart, in buyers' own phrasing.
     #[test]
     fn near_neighbours_fall_on_the_right_side() {
@@ -1208,8 +1213,6 @@ mod tests {
         assert_eq!(tier(&c, "等了十天才发货，说是爆仓，但是不能接受"), Tier::Service);
     }
 
-    /// 不是 or 没有 right before a pair's aspect denies the pair; the same
-    /// pair said again later, undenied, still counts.
     #[test]
     fn turn_words_turn_only_as_words_and_jiushi_only_at_a_clause_start() {
         let c = classifier();
@@ -1226,12 +1229,7 @@ mod tests {
     #[test]
     fn a_dismisser_is_a_word_of_its_own() {
         let c = classifier();
-        let dismissed = |t: &str| {
-            c.analyse(t, None)
-                .hits
-                .iter()
-                .any(|h| matches!(h.state, HitState::Dismissed(_)))
-        };
+        let dismissed = |t: &str| any_hit(&c, t, |h| matches!(h.state, HitState::Dismissed(_)));
         // 值了 inside 价值了 waves nothing away; 值了 said alone does
         assert!(!dismissed("这次购物很糟糕，贵的完全没有价值了"));
         assert!(dismissed("包装有点糟糕，不过这个价格值了"));
@@ -1258,24 +1256,13 @@ mod tests {
         assert!(fired("不知掉色不掉，先穿穿看").is_empty());
         assert_eq!(fired("洗一次就掉色"), ["洗一次就掉色"]);
         // 好不好用 asks; neither its 不好用 nor its 好用 is read
-        let active = |t: &str| {
-            c.analyse(t, None)
-                .hits
-                .iter()
-                .filter(|h| h.state == HitState::Active)
-                .count()
-        };
-        assert_eq!(active("好不好用还不知道"), 0);
+        assert!(!any_hit(&c, "好不好用还不知道", |h| h.state == HitState::Active));
         assert_eq!(fired("一点都不好用"), ["不好用"]);
         // 坏的都没有 denies what comes before it; in 颜色不错的没有色差 the 没有 is 色差's
         assert!(fired("坏的都没有").is_empty());
-        let praised = |t: &str| {
-            c.analyse(t, None)
-                .hits
-                .iter()
-                .any(|h| h.kind == CueKind::Praise && h.state == HitState::Active)
-        };
-        assert!(praised("颜色不错的没有色差"));
+        assert!(any_hit(&c, "颜色不错的没有色差", |h| {
+            h.kind == CueKind::Praise && h.state == HitState::Active
+        }));
         assert!(fired("颜色不错的没有色差").is_empty());
         // 屏幕大小合适 names a size; 屏幕太小 is a complaint
         assert!(fired("屏幕大小合适，反应快").is_empty());
@@ -1285,6 +1272,8 @@ mod tests {
         assert_eq!(fired("物流不行"), ["物流不行"]);
     }
 
+    /// 不是 or 没有 right before a pair's aspect denies the pair; the same
+    /// pair said again later, undenied, still counts.
     #[test]
     fn a_denied_pair_is_no_finding_but_a_later_one_is() {
         let c = classifier();

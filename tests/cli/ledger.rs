@@ -193,11 +193,17 @@ fn three_days_of_overlapping_exports() {
 }
 
 /// A work folder after day 1, and another process's write lock on its ledger.
-fn locked_after_day1() -> (Workdir, rusqlite::Connection) {
+/// A work folder with the roster and day 1's export, already run once.
+fn after_day1() -> Workdir {
     let wd = Workdir::new();
     wd.write("agents.csv", ROSTER);
     wd.write("d1.csv", export(&day1()));
     run_day(&wd, "d1.csv", "2026-11-24");
+    wd
+}
+
+fn locked_after_day1() -> (Workdir, rusqlite::Connection) {
+    let wd = after_day1();
     let conn = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
     (wd, conn)
@@ -228,10 +234,7 @@ fn a_ledger_held_too_long_stops_the_run_with_a_clear_message() {
 
 #[test]
 fn a_run_killed_midway_leaves_the_ledger_as_it_was() {
-    let wd = Workdir::new();
-    wd.write("agents.csv", ROSTER);
-    wd.write("d1.csv", export(&day1()));
-    run_day(&wd, "d1.csv", "2026-11-24");
+    let wd = after_day1();
     let before = ledger_counts(&wd);
     // a big export, so the run is still going when it is killed
     let mut big = day1();
@@ -260,10 +263,7 @@ fn a_run_killed_midway_leaves_the_ledger_as_it_was() {
 
 #[test]
 fn an_order_number_excel_rounded_is_named_as_such() {
-    let wd = Workdir::new();
-    wd.write("agents.csv", ROSTER);
-    wd.write("d1.csv", export(&day1()));
-    run_day(&wd, "d1.csv", "2026-11-24");
+    let wd = after_day1();
     // the list came back from Excel with its order column turned to numbers
     wd.write(
         "back.csv",
@@ -313,10 +313,7 @@ fn a_run_that_dies_while_its_files_are_written_hands_out_nothing() {
 
 #[test]
 fn outputs_that_cannot_be_moved_are_kept_and_named_and_never_handed_out_twice() {
-    let wd = Workdir::new();
-    wd.write("agents.csv", ROSTER);
-    wd.write("d1.csv", export(&day1()));
-    run_day(&wd, "d1.csv", "2026-11-24");
+    let wd = after_day1();
     // something of the lead's sits where this run's summary must go
     std::fs::remove_file(wd.join("triage-out/summary.json")).unwrap();
     wd.write("triage-out/summary.json/note.txt", "mine");
