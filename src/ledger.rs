@@ -5,6 +5,7 @@
 //! senior, tried again later) and the calendar arithmetic they need. It does
 //! not classify, assign or write call lists.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -260,18 +261,68 @@ impl Ledger {
     /// Cases that come back today: the backlog, escalations, and buyers not
     /// reached whose retry day has come. Oldest first.
     pub fn carried(&self, rules: FollowUp) -> Result<Vec<CarriedCase>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, case_key, status, agent, unreached_since FROM cases
-             WHERE status IN ('backlog', 'escalate') OR (status = 'retry' AND next_day <= ?1)
-             ORDER BY first_day, id",
-        )?;
+        self.carried_reading(rules, None)
+    }
+
+    /// `carried`, reading the reviews table whole (`Some(true)`), by case
+    /// through its index (`Some(false)`), or whichever suits (`None`).
+    fn carried_reading(&self, rules: FollowUp, whole: Option<bool>) -> Result<Vec<CarriedCase>> {
+        const COMING_BACK: &str = "status IN ('backlog', 'escalate') OR (status = 'retry' AND next_day <= ?1)";
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT id, case_key, status, agent, unreached_since FROM cases WHERE {COMING_BACK} ORDER BY first_day, id"
+        ))?;
         let rows: Vec<CaseRow> = stmt
             .query_map(params![self.today], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        let mut out = Vec::new();
-        for (id, case_key, status, agent, since) in rows {
+        // the reviews of all of them in one pass, not one query per case
+        let at: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, row)| (row.0, i)).collect();
+        let mut reviews: Vec<Vec<(String, Review)>> = vec![Vec::new(); rows.len()];
+        // When many come back, reading the whole table in order beats
+        // jumping through the index for each case.
+        let held: i64 = self
+            .conn
+            .query_row("SELECT COALESCE(MAX(rowid), 0) FROM reviews", [], |r| r.get(0))?;
+        let whole = whole.unwrap_or(rows.len() as i64 * 8 > held);
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT case_id, review_key, order_id, buyer, rating, created_at, item, text, follow_up FROM reviews{}",
+            if whole {
+                String::new()
+            } else {
+                format!(" WHERE case_id IN (SELECT id FROM cases WHERE {COMING_BACK})")
+            }
+        ))?;
+        let mut found = if whole {
+            stmt.query([])?
+        } else {
+            stmt.query(params![self.today])?
+        };
+        while let Some(r) = found.next()? {
+            let Some(&i) = at.get(&r.get::<_, i64>(0)?) else {
+                continue;
+            };
+            let rating: String = r.get(4)?;
+            reviews[i].push((
+                r.get(1)?,
+                Review::new(
+                    usize::MAX,
+                    0,
+                    if rating == "mid" { Rating::Mid } else { Rating::Low },
+                    ReviewFields {
+                        order_id: &r.get::<_, String>(2)?,
+                        buyer: &r.get::<_, String>(3)?,
+                        created_at: &r.get::<_, String>(5)?,
+                        item: &r.get::<_, String>(6)?,
+                        text: &r.get::<_, String>(7)?,
+                        follow_up: &r.get::<_, String>(8)?,
+                    },
+                ),
+            ));
+        }
+        let mut out = Vec::with_capacity(rows.len());
+        for ((id, case_key, status, agent, since), mut reviews) in rows.into_iter().zip(reviews) {
+            reviews.sort_by(|a, b| a.0.cmp(&b.0));
             let why = match status.as_str() {
                 "backlog" => Carry::Backlog,
                 "escalate" => Carry::Escalate,
@@ -288,51 +339,36 @@ impl Ledger {
                 case_key,
                 why,
                 agent,
-                reviews: self.reviews_of(id)?,
+                reviews,
             });
         }
         Ok(out)
-    }
-
-    fn reviews_of(&self, case_id: i64) -> Result<Vec<(String, Review)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT review_key, order_id, buyer, rating, created_at, item, text, follow_up
-             FROM reviews WHERE case_id = ?1 ORDER BY review_key",
-        )?;
-        let rows = stmt
-            .query_map(params![case_id], |r| {
-                let rating: String = r.get(3)?;
-                Ok((
-                    r.get::<_, String>(0)?,
-                    Review::new(
-                        usize::MAX,
-                        0,
-                        if rating == "mid" { Rating::Mid } else { Rating::Low },
-                        ReviewFields {
-                            order_id: &r.get::<_, String>(1)?,
-                            buyer: &r.get::<_, String>(2)?,
-                            created_at: &r.get::<_, String>(4)?,
-                            item: &r.get::<_, String>(5)?,
-                            text: &r.get::<_, String>(6)?,
-                            follow_up: &r.get::<_, String>(7)?,
-                        },
-                    ),
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
     }
 
     /// The agent who last had a case of this buyer (or order), if any.
     pub fn last_agent(&self, case_key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT agent FROM cases WHERE case_key = ?1 AND agent IS NOT NULL ORDER BY id DESC LIMIT 1",
-                params![case_key],
-                |r| r.get(0),
-            )
+            )?
+            .query_row(params![case_key], |r| r.get(0))
             .optional()?)
+    }
+
+    /// Every buyer's (or order's) last agent at once: what `last_agent`
+    /// answers key by key, for a run with too many cases to ask one by one.
+    pub fn last_agents(&self) -> Result<HashMap<String, String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT case_key, agent FROM cases WHERE agent IS NOT NULL ORDER BY id")?;
+        let mut out = HashMap::new();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            // later cases overwrite earlier ones
+            out.insert(r.get(0)?, r.get(1)?);
+        }
+        Ok(out)
     }
 
     /// Record how this run's cases ended up.
@@ -860,6 +896,37 @@ mod tests {
             )
             .unwrap();
         assert!(plan.contains("reviews_order"), "{plan}");
+    }
+
+    #[test]
+    fn a_big_rerun_reads_the_ledger_in_one_pass_with_the_same_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let (l, _) = ledger_with(dir.path(), 3_000, 40);
+        let show = |cases: Vec<CarriedCase>| -> Vec<(i64, Vec<String>)> {
+            cases
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.id,
+                        c.reviews
+                            .into_iter()
+                            .map(|(k, r)| format!("{k} {}", r.buyer()))
+                            .collect(),
+                    )
+                })
+                .collect()
+        };
+        let whole = show(l.carried_reading(FollowUp::default(), Some(true)).unwrap());
+        let by_case = show(l.carried_reading(FollowUp::default(), Some(false)).unwrap());
+        assert_eq!(whole.len(), 1_520);
+        assert!(whole.iter().all(|(_, reviews)| reviews.len() == 1));
+        assert_eq!(whole, by_case);
+        let all = l.last_agents().unwrap();
+        assert_eq!(all.len(), 1_520);
+        for i in [0, 1, 2, 2_998, 3_038, 3_039] {
+            let key = format!("buyer:buyer{i}");
+            assert_eq!(all.get(&key).cloned(), l.last_agent(&key).unwrap(), "{key}");
+        }
     }
 
     #[test]

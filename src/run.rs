@@ -161,6 +161,9 @@ pub fn triage(cfg: &Config) -> Result<(Summary, ExitCode)> {
 /// Reviews classified in chunks of this many while the file is read, so the
 /// progress bar follows the real work and memory holds no unclassified backlog.
 const CHUNK: usize = 8192;
+/// Above this many cases, earlier agents are read from the ledger in one
+/// pass rather than one query per case.
+const LOOKUP_ONE_BY_ONE: usize = 2_000;
 
 /// Classify a chunk on every core; the results keep the input order.
 fn classify_chunk(classifier: &crate::classify::Classifier, chunk: Vec<Review>, rows: &mut Vec<Triaged>) {
@@ -251,6 +254,11 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 })
                 .collect();
             let mut cases = assign::build_cases(&inputs);
+            // a big run reads every earlier agent once instead of asking per case
+            let earlier = match &ledger {
+                Some(l) if !memory.first_run && cases.len() > LOOKUP_ONE_BY_ONE => Some(l.last_agents()?),
+                _ => None,
+            };
             for case in &mut cases {
                 // back to row indices
                 for r in &mut case.reviews {
@@ -261,9 +269,10 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 }
                 let first = &rows[case.reviews[0]].review;
                 let key = assign::case_key(first.buyer(), first.order_id());
-                let before = match memory.agents.get(&key) {
-                    Some(a) => Some(a.clone()),
-                    None => match &ledger {
+                let before = match (memory.agents.get(&key), &earlier) {
+                    (Some(a), _) => Some(a.clone()),
+                    (None, Some(all)) => all.get(&key).cloned(),
+                    (None, None) => match &ledger {
                         Some(l) if !memory.first_run => l.last_agent(&key)?,
                         _ => None,
                     },
