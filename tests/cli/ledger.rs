@@ -190,6 +190,17 @@ fn three_days_of_overlapping_exports() {
     wd.run(&["status", "--today", "2026-11-26"])
         .expect_code(0)
         .expect_stdout_contains("oldest open case:");
+
+    // three days of merges, escalations and results leave no dangling reference
+    let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
+    let dangling: Vec<String> = c
+        .prepare("PRAGMA foreign_key_check")
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert!(dangling.is_empty(), "{dangling:?}");
 }
 
 /// A work folder after day 1, and another process's write lock on its ledger.
