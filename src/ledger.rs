@@ -116,7 +116,9 @@ pub struct CarriedCase {
     pub why: Carry,
     /// Who had it (the continuity preference; not for an escalation).
     pub agent: Option<String>,
-    pub reviews: Vec<(String, Review)>,
+    /// Its reviews by identity, in key order; `None` for those the caller
+    /// already holds (read again today), which are not loaded.
+    pub reviews: Vec<(u128, Option<Review>)>,
 }
 
 /// What the ledger knows of a review read today.
@@ -263,14 +265,20 @@ impl Ledger {
     }
 
     /// Cases that come back today: the backlog, escalations, and buyers not
-    /// reached whose retry day has come. Oldest first.
-    pub fn carried(&self, rules: FollowUp) -> Result<Vec<CarriedCase>> {
-        self.carried_reading(rules, None)
+    /// reached whose retry day has come. Oldest first. Reviews for which
+    /// `in_hand` is true are named but not loaded.
+    pub fn carried(&self, rules: FollowUp, in_hand: &dyn Fn(u128) -> bool) -> Result<Vec<CarriedCase>> {
+        self.carried_reading(rules, in_hand, None)
     }
 
     /// `carried`, reading the reviews table whole (`Some(true)`), by case
     /// through its index (`Some(false)`), or whichever suits (`None`).
-    fn carried_reading(&self, rules: FollowUp, whole: Option<bool>) -> Result<Vec<CarriedCase>> {
+    fn carried_reading(
+        &self,
+        rules: FollowUp,
+        in_hand: &dyn Fn(u128) -> bool,
+        whole: Option<bool>,
+    ) -> Result<Vec<CarriedCase>> {
         const COMING_BACK: &str = "status IN ('backlog', 'escalate') OR (status = 'retry' AND next_day <= ?1)";
         let mut stmt = self.conn.prepare(&format!(
             "SELECT id, case_key, status, agent, unreached_since FROM cases WHERE {COMING_BACK} ORDER BY first_day, id"
@@ -282,13 +290,26 @@ impl Ledger {
             .collect::<rusqlite::Result<_>>()?;
         // the reviews of all of them in one pass, not one query per case
         let at: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, row)| (row.0, i)).collect();
-        let mut reviews: Vec<Vec<(String, Review)>> = vec![Vec::new(); rows.len()];
-        // When many come back, reading the whole table in order beats
-        // jumping through the index for each case.
-        let held: i64 = self
-            .conn
-            .query_row("SELECT COALESCE(MAX(rowid), 0) FROM reviews", [], |r| r.get(0))?;
-        let whole = whole.unwrap_or(rows.len() as i64 * 8 > held);
+        let mut reviews: Vec<Vec<(u128, Option<Review>)>> = vec![Vec::new(); rows.len()];
+        // When a good part of the table comes back, reading it whole, in
+        // order, beats jumping through the index for each review (counting
+        // them reads the index alone).
+        let whole = match whole {
+            Some(w) => w,
+            None => {
+                let held: i64 = self
+                    .conn
+                    .query_row("SELECT COALESCE(MAX(rowid), 0) FROM reviews", [], |r| r.get(0))?;
+                let coming: i64 = self.conn.query_row(
+                    &format!(
+                        "SELECT COUNT(*) FROM reviews WHERE case_id IN (SELECT id FROM cases WHERE {COMING_BACK})"
+                    ),
+                    params![self.today],
+                    |r| r.get(0),
+                )?;
+                coming * 4 > held
+            }
+        };
         let mut stmt = self.conn.prepare(&format!(
             "SELECT case_id, review_key, order_id, buyer, rating, created_at, item, text, follow_up FROM reviews{}",
             if whole {
@@ -306,10 +327,17 @@ impl Ledger {
             let Some(&i) = at.get(&r.get::<_, i64>(0)?) else {
                 continue;
             };
+            let key: String = r.get(1)?;
+            let key = u128::from_str_radix(&key, 16)
+                .map_err(|_| anyhow::anyhow!("{}: review key `{key}` is damaged", self.path.display()))?;
+            if in_hand(key) {
+                reviews[i].push((key, None));
+                continue;
+            }
             let rating: String = r.get(4)?;
             reviews[i].push((
-                r.get(1)?,
-                Review::new(
+                key,
+                Some(Review::new(
                     usize::MAX,
                     0,
                     if rating == "mid" { Rating::Mid } else { Rating::Low },
@@ -321,12 +349,12 @@ impl Ledger {
                         text: &r.get::<_, String>(7)?,
                         follow_up: &r.get::<_, String>(8)?,
                     },
-                ),
+                )),
             ));
         }
         let mut out = Vec::with_capacity(rows.len());
         for ((id, case_key, status, agent, since), mut reviews) in rows.into_iter().zip(reviews) {
-            reviews.sort_by(|a, b| a.0.cmp(&b.0));
+            reviews.sort_by_key(|r| r.0);
             let why = match status.as_str() {
                 "backlog" => Carry::Backlog,
                 "escalate" => Carry::Escalate,
@@ -499,7 +527,12 @@ fn status_of<'a>(h: &Handed<'a>) -> (&'static str, Option<&'a str>, Option<&'a s
 
 /// A review's key in the ledger: its 128-bit identity as hex.
 pub fn review_key(r: &Review) -> String {
-    format!("{:032x}", r.identity())
+    key_text(r.identity())
+}
+
+/// A review identity as the ledger's key text.
+pub fn key_text(identity: u128) -> String {
+    format!("{identity:032x}")
 }
 
 fn text_hash(text: &str) -> String {
@@ -888,9 +921,16 @@ mod tests {
             assert_eq!(known.status, status, "review {i}");
         }
         assert_eq!(big.last_agent("buyer:buyer11998").unwrap().as_deref(), Some("小王"));
-        let backlog = big.carried(FollowUp::default()).unwrap();
+        let backlog = big.carried(FollowUp::default(), &|_| false).unwrap();
         assert_eq!(backlog.len(), 6_015);
-        assert_eq!(backlog[0].reviews[0].1.text(), "快递太慢了，等了一个星期");
+        assert_eq!(
+            backlog[0].reviews[0].1.as_ref().map(|r| r.text()),
+            Some("快递太慢了，等了一个星期")
+        );
+        // reviews read again today are named, not loaded
+        let again = reviews[1].identity();
+        let named = big.carried(FollowUp::default(), &|k| k == again).unwrap();
+        assert_eq!(named[0].reviews, [(again, None)]);
         let plan: String = big
             .conn
             .query_row(
@@ -914,17 +954,22 @@ mod tests {
                         c.id,
                         c.reviews
                             .into_iter()
-                            .map(|(k, r)| format!("{k} {}", r.buyer()))
+                            .map(|(k, r)| format!("{k} {}", r.as_ref().map_or("-", |r| r.buyer())))
                             .collect(),
                     )
                 })
                 .collect()
         };
-        let whole = show(l.carried_reading(FollowUp::default(), Some(true)).unwrap());
-        let by_case = show(l.carried_reading(FollowUp::default(), Some(false)).unwrap());
+        // one review of the backlog is read again today
+        let again = review(3).identity();
+        let in_hand = |k: u128| k == again;
+        let whole = show(l.carried_reading(FollowUp::default(), &in_hand, Some(true)).unwrap());
+        let by_case = show(l.carried_reading(FollowUp::default(), &in_hand, Some(false)).unwrap());
         assert_eq!(whole.len(), 1_520);
         assert!(whole.iter().all(|(_, reviews)| reviews.len() == 1));
         assert_eq!(whole, by_case);
+        assert_eq!(whole[1].1, [format!("{again} -")]);
+        assert_eq!(whole[0].1, [format!("{} buyer1", review(1).identity())]);
         let all = l.last_agents().unwrap();
         assert_eq!(all.len(), 1_520);
         for i in [0, 1, 2, 2_998, 3_038, 3_039] {
@@ -938,7 +983,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (mut l, reviews) = ledger_with(dir.path(), 30, 30);
         // a third run merges two backlog cases and adds a review to the first
-        let backlog: Vec<i64> = l.carried(FollowUp::default()).unwrap().iter().map(|c| c.id).collect();
+        let backlog: Vec<i64> = l
+            .carried(FollowUp::default(), &|_| false)
+            .unwrap()
+            .iter()
+            .map(|c| c.id)
+            .collect();
         let new = review(60);
         l.record(1, |_| Handed {
             carried: backlog[..2].to_vec(),

@@ -4,13 +4,14 @@
 //! files, the same text from many buyers) and the printed summary. Each stage
 //! itself lives in its own module.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::assign::{self, Agent, Assignment, BacklogReason, CaseInput};
 use crate::classify::{Evidence, Verdict};
@@ -621,49 +622,57 @@ struct Memory {
 /// for today (backlog, escalations, retries due), classified afresh.
 fn remember(l: &Ledger, cfg: &Config, rows: &mut Vec<Triaged>) -> Result<Memory> {
     let mut memory = Memory::default();
-    let carried = l.carried(cfg.classifier.rules().followup)?;
-    let mut by_key: HashMap<String, (i64, Carry)> = HashMap::new();
+    for t in rows.iter_mut() {
+        t.key = Some(t.review.identity());
+    }
+    // reviews read again today are not loaded from the ledger a second time
+    let today: FxHashSet<u128> = rows.iter().filter_map(|t| t.key).collect();
+    let carried = l.carried(cfg.classifier.rules().followup, &|k| today.contains(&k))?;
+    let mut by_key: FxHashMap<u128, (i64, Carry)> = FxHashMap::default();
     for c in &carried {
-        for (k, _) in &c.reviews {
-            by_key.insert(k.clone(), (c.id, c.why));
+        for (k, _) in c.reviews.iter().filter(|(_, r)| r.is_none()) {
+            by_key.insert(*k, (c.id, c.why));
         }
         if let Some(a) = &c.agent {
             memory.agents.insert(c.case_key.clone(), a.clone());
         }
     }
-    let mut present: HashSet<String> = HashSet::new();
     let first_run = l.is_empty()?;
     memory.first_run = first_run;
     for t in rows.iter_mut() {
-        let id = t.review.identity();
-        let key = crate::ledger::review_key(&t.review);
-        if let Some(&c) = by_key.get(&key) {
+        let Some(id) = t.key else { continue };
+        if let Some(&c) = by_key.get(&id) {
             t.carry = Some(c);
-            present.insert(key.clone());
         } else if first_run {
             // nothing to look up
-        } else if let Some(known) = l.known(&key)? {
+        } else if let Some(known) = l.known(&crate::ledger::key_text(id))? {
             t.handed_before = Some(known.agent.unwrap_or_default());
             memory.already += 1;
         }
-        t.key = Some(id);
     }
+    // the rest come back from the ledger alone, classified afresh
+    let back: Vec<(Review, u128, (i64, Carry))> = carried
+        .into_iter()
+        .flat_map(|c| {
+            c.reviews
+                .into_iter()
+                .filter_map(move |(key, r)| r.map(|r| (r, key, (c.id, c.why))))
+        })
+        .collect();
     let classifier = &cfg.classifier;
-    for c in carried {
-        for (key, review) in c.reviews {
-            if present.contains(&key) {
-                continue;
-            }
-            let verdict = classifier.classify(&review.full_text(), review.rating.stars());
-            rows.push(Triaged {
-                time: input::time_key(review.created_at()),
-                review,
-                verdict,
-                carry: Some((c.id, c.why)),
-                handed_before: None,
-                key: u128::from_str_radix(&key, 16).ok(),
-            });
-        }
+    let verdicts: Vec<Verdict> = back
+        .par_iter()
+        .map(|(review, _, _)| classifier.classify(&review.full_text(), review.rating.stars()))
+        .collect();
+    for ((review, key, carry), verdict) in back.into_iter().zip(verdicts) {
+        rows.push(Triaged {
+            time: input::time_key(review.created_at()),
+            review,
+            verdict,
+            carry: Some(carry),
+            handed_before: None,
+            key: Some(key),
+        });
     }
     Ok(memory)
 }
