@@ -504,6 +504,8 @@ impl Ledger {
             ])?;
         }
         if bulk {
+            // the outputs are written by now: both cores sort the indexes
+            tx.pragma_update(None, "threads", 2)?;
             create_indexes(tx)?;
         }
         Ok(())
