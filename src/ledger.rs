@@ -504,7 +504,7 @@ impl Ledger {
             ])?;
         }
         if bulk {
-            // the outputs are written by now: both cores sort the indexes
+            // the outputs are mostly written by now: both cores sort the indexes
             tx.pragma_update(None, "threads", 2)?;
             create_indexes(tx)?;
         }
