@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use rustc_hash::FxHashMap;
 
 use crate::input::{Rating, Review, ReviewFields};
 
@@ -297,9 +298,7 @@ impl Ledger {
         let whole = match whole {
             Some(w) => w,
             None => {
-                let held: i64 = self
-                    .conn
-                    .query_row("SELECT COALESCE(MAX(rowid), 0) FROM reviews", [], |r| r.get(0))?;
+                let held = self.held()?;
                 let coming: i64 = self.conn.query_row(
                     &format!(
                         "SELECT COUNT(*) FROM reviews WHERE case_id IN (SELECT id FROM cases WHERE {COMING_BACK})"
@@ -328,8 +327,7 @@ impl Ledger {
                 continue;
             };
             let key: String = r.get(1)?;
-            let key = u128::from_str_radix(&key, 16)
-                .map_err(|_| anyhow::anyhow!("{}: review key `{key}` is damaged", self.path.display()))?;
+            let key = self.parse_key(&key)?;
             if in_hand(key) {
                 reviews[i].push((key, None));
                 continue;
@@ -375,6 +373,37 @@ impl Ledger {
             });
         }
         Ok(out)
+    }
+
+    /// How many reviews the ledger holds (about: the highest row number).
+    pub fn held(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COALESCE(MAX(rowid), 0) FROM reviews", [], |r| r.get(0))?)
+    }
+
+    /// `known` for many reviews at once, in one pass over the ledger: the
+    /// reviews it holds among those `wanted` picks, each with its case's
+    /// agent (if any).
+    pub fn known_among(&self, wanted: &dyn Fn(u128) -> bool) -> Result<FxHashMap<u128, Option<String>>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT r.review_key, c.agent FROM reviews r JOIN cases c ON c.id = r.case_id")?;
+        let mut rows = stmt.query([])?;
+        let mut out = FxHashMap::default();
+        while let Some(r) = rows.next()? {
+            let key: String = r.get(0)?;
+            let key = self.parse_key(&key)?;
+            if wanted(key) {
+                out.insert(key, r.get(1)?);
+            }
+        }
+        Ok(out)
+    }
+
+    fn parse_key(&self, key: &str) -> Result<u128> {
+        u128::from_str_radix(key, 16)
+            .map_err(|_| anyhow::anyhow!("{}: review key `{key}` is damaged", self.path.display()))
     }
 
     /// The agent who last had a case of this buyer (or order), if any.
@@ -923,6 +952,19 @@ mod tests {
             assert_eq!(known.status, status, "review {i}");
         }
         assert_eq!(big.last_agent("buyer:buyer11998").unwrap().as_deref(), Some("小王"));
+        // one pass answers as the lookups do, for reviews held and not
+        let stranger = review(99_999);
+        let asked: Vec<&Review> = [0, 1, 11_999, 12_029]
+            .iter()
+            .map(|&i| &reviews[i])
+            .chain([&stranger])
+            .collect();
+        let all = big.known_among(&|k| asked.iter().any(|r| r.identity() == k)).unwrap();
+        assert_eq!(all.len(), 4);
+        for r in asked {
+            let one = big.known(&review_key(r)).unwrap().map(|k| k.agent);
+            assert_eq!(all.get(&r.identity()).cloned(), one, "{}", r.buyer());
+        }
         let backlog = big.carried(FollowUp::default(), &|_| false).unwrap();
         assert_eq!(backlog.len(), 6_015);
         assert_eq!(

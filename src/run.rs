@@ -639,14 +639,32 @@ fn remember(l: &Ledger, cfg: &Config, rows: &mut Vec<Triaged>) -> Result<Memory>
     }
     let first_run = l.is_empty()?;
     memory.first_run = first_run;
-    for t in rows.iter_mut() {
+    let mut ask = Vec::new();
+    for (i, t) in rows.iter_mut().enumerate() {
         let Some(id) = t.key else { continue };
         if let Some(&c) = by_key.get(&id) {
             t.carry = Some(c);
-        } else if first_run {
-            // nothing to look up
-        } else if let Some(known) = l.known(&crate::ledger::key_text(id))? {
-            t.handed_before = Some(known.agent.unwrap_or_default());
+        } else if !first_run {
+            ask.push(i);
+        }
+    }
+    // handed out before? Many at once are read in one pass over the ledger,
+    // a few are looked up one by one
+    let handed: FxHashMap<u128, Option<String>> = if ask.len() as i64 * 8 > l.held()? {
+        let asked: FxHashSet<u128> = ask.iter().filter_map(|&i| rows[i].key).collect();
+        l.known_among(&|k| asked.contains(&k))?
+    } else {
+        let mut found = FxHashMap::default();
+        for id in ask.iter().filter_map(|&i| rows[i].key) {
+            if let Some(known) = l.known(&crate::ledger::key_text(id))? {
+                found.insert(id, known.agent);
+            }
+        }
+        found
+    };
+    for i in ask {
+        if let Some(agent) = rows[i].key.and_then(|id| handed.get(&id)) {
+            rows[i].handed_before = Some(agent.clone().unwrap_or_default());
             memory.already += 1;
         }
     }

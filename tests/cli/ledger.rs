@@ -203,6 +203,47 @@ fn three_days_of_overlapping_exports() {
     assert!(dangling.is_empty(), "{dangling:?}");
 }
 
+#[test]
+fn a_small_export_after_a_big_day_still_knows_what_was_handed_out() {
+    // A ledger holding 20 reviews and an export of 2: each of today's
+    // reviews is looked up on its own (not one pass over the ledger).
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    let gripes = [
+        "快递慢得离谱，等了整整九天",
+        "物流一直不更新，问了也没人管",
+        "快递员把东西扔在门口就走了",
+        "盒子送到的时候都压瘪了",
+        "说好次日达，结果拖了四天",
+        "快递放驿站也不打个电话",
+        "派送员态度很差，还挂我电话",
+        "快递小哥没打招呼就签收了",
+        "外箱破了个大洞，胶带都散了",
+        "物流绕了一圈又回到始发地",
+        "中转站压了三天没动静",
+        "快递把我的件送到隔壁小区去了",
+        "送货上门要另外加钱，什么道理",
+        "等快递等到花儿都谢了",
+    ];
+    let mut rows = day1();
+    for (n, text) in gripes.iter().enumerate() {
+        let order = format!("20{n:02}");
+        rows.push(r(&order, &format!("买家{n}"), text, "2026-11-22 09:00"));
+    }
+    wd.write("d1.csv", export(&rows));
+    run_day(&wd, "d1.csv", "2026-11-24");
+    let handed = lists(&wd);
+    let (order, (agent, _, _)) = handed.iter().next().expect("someone got a call");
+    let again = rows.iter().find(|row| &row[0] == order).unwrap().clone();
+
+    let new = r("3001", "小冯", "快递三天都没送到", "2026-11-24 20:00");
+    wd.write("d2.csv", export(&[again, new]));
+    let s = run_day(&wd, "d2.csv", "2026-11-25");
+    assert_eq!(s["already_assigned"], 1, "{s}");
+    let today = lists(&wd);
+    assert!(!today.contains_key(order), "{order} was {agent}'s yesterday: {today:?}");
+}
+
 /// A work folder after day 1, and another process's write lock on its ledger.
 /// A work folder with the roster and day 1's export, already run once.
 fn after_day1() -> Workdir {
