@@ -290,7 +290,7 @@ impl Ledger {
             })?
             .collect::<rusqlite::Result<_>>()?;
         // the reviews of all of them in one pass, not one query per case
-        let at: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, row)| (row.0, i)).collect();
+        let at: FxHashMap<i64, usize> = rows.iter().enumerate().map(|(i, row)| (row.0, i)).collect();
         let mut reviews: Vec<Vec<(u128, Option<Review>)>> = vec![Vec::new(); rows.len()];
         // When a good part of the table comes back, reading it whole, in
         // order, beats jumping through the index for each review (counting
