@@ -117,9 +117,11 @@ pub struct CarriedCase {
     pub why: Carry,
     /// Who had it (the continuity preference; not for an escalation).
     pub agent: Option<String>,
-    /// Its reviews by identity, in key order; `None` for those the caller
-    /// already holds (read again today), which are not loaded.
-    pub reviews: Vec<(u128, Option<Review>)>,
+    /// Its reviews, loaded, by identity and in key order.
+    pub reviews: Vec<(u128, Review)>,
+    /// Its reviews the caller already holds (read again today): named, not
+    /// loaded.
+    pub in_hand: Vec<u128>,
 }
 
 /// What the ledger knows of a review read today.
@@ -291,7 +293,8 @@ impl Ledger {
             .collect::<rusqlite::Result<_>>()?;
         // the reviews of all of them in one pass, not one query per case
         let at: FxHashMap<i64, usize> = rows.iter().enumerate().map(|(i, row)| (row.0, i)).collect();
-        let mut reviews: Vec<Vec<(u128, Option<Review>)>> = vec![Vec::new(); rows.len()];
+        let mut reviews: Vec<Vec<(u128, Review)>> = vec![Vec::new(); rows.len()];
+        let mut held_today: Vec<Vec<u128>> = vec![Vec::new(); rows.len()];
         // When a good part of the table comes back, reading it whole, in
         // order, beats jumping through the index for each review (counting
         // them reads the index alone).
@@ -329,13 +332,13 @@ impl Ledger {
             let key: String = r.get(1)?;
             let key = self.parse_key(&key)?;
             if in_hand(key) {
-                reviews[i].push((key, None));
+                held_today[i].push(key);
                 continue;
             }
             let rating: String = r.get(4)?;
             reviews[i].push((
                 key,
-                Some(Review::new(
+                Review::new(
                     usize::MAX,
                     0,
                     if rating == "mid" { Rating::Mid } else { Rating::Low },
@@ -347,12 +350,15 @@ impl Ledger {
                         text: &r.get::<_, String>(7)?,
                         follow_up: &r.get::<_, String>(8)?,
                     },
-                )),
+                ),
             ));
         }
         let mut out = Vec::with_capacity(rows.len());
-        for ((id, case_key, status, agent, since), mut reviews) in rows.into_iter().zip(reviews) {
+        for (((id, case_key, status, agent, since), mut reviews), mut in_hand) in
+            rows.into_iter().zip(reviews).zip(held_today)
+        {
             reviews.sort_by_key(|r| r.0);
+            in_hand.sort_unstable();
             let why = match status.as_str() {
                 "backlog" => Carry::Backlog,
                 "escalate" => Carry::Escalate,
@@ -370,6 +376,7 @@ impl Ledger {
                 why,
                 agent,
                 reviews,
+                in_hand,
             });
         }
         Ok(out)
@@ -967,14 +974,12 @@ mod tests {
         }
         let backlog = big.carried(FollowUp::default(), &|_| false).unwrap();
         assert_eq!(backlog.len(), 6_015);
-        assert_eq!(
-            backlog[0].reviews[0].1.as_ref().map(|r| r.text()),
-            Some("快递太慢了，等了一个星期")
-        );
+        assert_eq!(backlog[0].reviews[0].1.text(), "快递太慢了，等了一个星期");
         // reviews read again today are named, not loaded
         let again = reviews[1].identity();
         let named = big.carried(FollowUp::default(), &|k| k == again).unwrap();
-        assert_eq!(named[0].reviews, [(again, None)]);
+        assert!(named[0].reviews.is_empty());
+        assert_eq!(named[0].in_hand, [again]);
         let plan: String = big
             .conn
             .query_row(
@@ -998,7 +1003,8 @@ mod tests {
                         c.id,
                         c.reviews
                             .into_iter()
-                            .map(|(k, r)| format!("{k} {}", r.as_ref().map_or("-", |r| r.buyer())))
+                            .map(|(k, r)| format!("{k} {}", r.buyer()))
+                            .chain(c.in_hand.into_iter().map(|k| format!("{k} -")))
                             .collect(),
                     )
                 })

@@ -630,8 +630,8 @@ fn remember(l: &Ledger, cfg: &Config, rows: &mut Vec<Triaged>) -> Result<Memory>
     let carried = l.carried(cfg.classifier.rules().followup, &|k| today.contains(&k))?;
     let mut by_key: FxHashMap<u128, (i64, Carry)> = FxHashMap::default();
     for c in &carried {
-        for (k, _) in c.reviews.iter().filter(|(_, r)| r.is_none()) {
-            by_key.insert(*k, (c.id, c.why));
+        for &k in &c.in_hand {
+            by_key.insert(k, (c.id, c.why));
         }
         if let Some(a) = &c.agent {
             memory.agents.insert(c.case_key.clone(), a.clone());
@@ -671,11 +671,7 @@ fn remember(l: &Ledger, cfg: &Config, rows: &mut Vec<Triaged>) -> Result<Memory>
     // the rest come back from the ledger alone, classified afresh
     let back: Vec<(Review, u128, (i64, Carry))> = carried
         .into_iter()
-        .flat_map(|c| {
-            c.reviews
-                .into_iter()
-                .filter_map(move |(key, r)| r.map(|r| (r, key, (c.id, c.why))))
-        })
+        .flat_map(|c| c.reviews.into_iter().map(move |(key, r)| (r, key, (c.id, c.why))))
         .collect();
     let classifier = &cfg.classifier;
     let verdicts: Vec<Verdict> = back
