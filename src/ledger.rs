@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::input::{Rating, Review, ReviewFields};
 
@@ -389,10 +389,32 @@ impl Ledger {
             .query_row("SELECT COALESCE(MAX(rowid), 0) FROM reviews", [], |r| r.get(0))?)
     }
 
-    /// `known` for many reviews at once, in one pass over the ledger: the
-    /// reviews it holds among those `wanted` picks, each with its case's
-    /// agent (if any).
-    pub fn known_among(&self, wanted: &dyn Fn(u128) -> bool) -> Result<FxHashMap<u128, Option<String>>> {
+    /// True when asking about `wanted` reviews or cases one by one would
+    /// cost more than reading the ledger in one pass (more than an eighth
+    /// of what it holds).
+    fn worth_one_pass(&self, wanted: usize) -> Result<bool> {
+        Ok(wanted as i64 * 8 > self.held()?)
+    }
+
+    /// The reviews among `ids` that earlier runs recorded, each with its
+    /// case's agent (if any): `known` for many at once.
+    pub fn handed_before(&self, ids: &[u128]) -> Result<FxHashMap<u128, Option<String>>> {
+        if self.worth_one_pass(ids.len())? {
+            let asked: FxHashSet<u128> = ids.iter().copied().collect();
+            return self.known_among(&|k| asked.contains(&k));
+        }
+        let mut found = FxHashMap::default();
+        for &id in ids {
+            if let Some(known) = self.known(&key_text(id))? {
+                found.insert(id, known.agent);
+            }
+        }
+        Ok(found)
+    }
+
+    /// `known` in one pass over the ledger: the reviews it holds among
+    /// those `wanted` picks, each with its case's agent (if any).
+    fn known_among(&self, wanted: &dyn Fn(u128) -> bool) -> Result<FxHashMap<u128, Option<String>>> {
         let mut stmt = self
             .conn
             .prepare("SELECT r.review_key, c.agent FROM reviews r JOIN cases c ON c.id = r.case_id")?;
@@ -413,8 +435,22 @@ impl Ledger {
             .map_err(|_| anyhow::anyhow!("{}: review key `{key}` is damaged", self.path.display()))
     }
 
+    /// The last agent of each of these buyers (or orders) that had one.
+    pub fn last_agents_of(&self, case_keys: &[&str]) -> Result<HashMap<String, String>> {
+        if self.worth_one_pass(case_keys.len())? {
+            return self.last_agents();
+        }
+        let mut found = HashMap::new();
+        for &key in case_keys {
+            if let Some(agent) = self.last_agent(key)? {
+                found.insert(key.to_string(), agent);
+            }
+        }
+        Ok(found)
+    }
+
     /// The agent who last had a case of this buyer (or order), if any.
-    pub fn last_agent(&self, case_key: &str) -> Result<Option<String>> {
+    fn last_agent(&self, case_key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
             .prepare_cached(
@@ -425,8 +461,8 @@ impl Ledger {
     }
 
     /// Every buyer's (or order's) last agent at once: what `last_agent`
-    /// answers key by key, for a run with too many cases to ask one by one.
-    pub fn last_agents(&self) -> Result<HashMap<String, String>> {
+    /// answers key by key.
+    fn last_agents(&self) -> Result<HashMap<String, String>> {
         let mut stmt = self
             .conn
             .prepare("SELECT case_key, agent FROM cases WHERE agent IS NOT NULL ORDER BY id")?;
@@ -1026,6 +1062,16 @@ mod tests {
             let key = format!("buyer:buyer{i}");
             assert_eq!(all.get(&key).cloned(), l.last_agent(&key).unwrap(), "{key}");
         }
+        // a few keys are asked one by one, and answer as the one pass does
+        let few = ["buyer:buyer0", "buyer:buyer1", "buyer:nobody"];
+        let asked = l.last_agents_of(&few).unwrap();
+        assert_eq!(asked.len(), 1);
+        assert_eq!(asked.get("buyer:buyer0"), all.get("buyer:buyer0"));
+        let ids: Vec<u128> = [0, 1, 99_999].iter().map(|&i| review(i).identity()).collect();
+        let handed = l.handed_before(&ids).unwrap();
+        let all = l.known_among(&|k| ids.contains(&k)).unwrap();
+        assert_eq!(handed, all);
+        assert_eq!(handed.len(), 2);
     }
 
     #[test]

@@ -162,9 +162,6 @@ pub fn triage(cfg: &Config) -> Result<(Summary, ExitCode)> {
 /// Reviews classified in chunks of this many while the file is read, so the
 /// progress bar follows the real work and memory holds no unclassified backlog.
 const CHUNK: usize = 8192;
-/// Above this many cases, earlier agents are read from the ledger in one
-/// pass rather than one query per case.
-const LOOKUP_ONE_BY_ONE: usize = 2_000;
 
 /// Classify a chunk on every core; the results keep the input order.
 fn classify_chunk(classifier: &crate::classify::Classifier, chunk: Vec<Review>, rows: &mut Vec<Triaged>) {
@@ -255,30 +252,35 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 })
                 .collect();
             let mut cases = assign::build_cases(&inputs);
-            // a big run reads every earlier agent once instead of asking per case
+            // the case key of each case that keeps its agent (an escalation does not)
+            let keys: Vec<Option<String>> = cases
+                .iter_mut()
+                .map(|case| {
+                    // back to row indices
+                    for r in &mut case.reviews {
+                        *r = active[*r];
+                    }
+                    let first = &rows[case.reviews[0]].review;
+                    (case.carry != Some(Carry::Escalate)).then(|| assign::case_key(first.buyer(), first.order_id()))
+                })
+                .collect();
+            // who had each buyer before: yesterday's carried cases, else the ledger
             let earlier = match &ledger {
-                Some(l) if !memory.first_run && cases.len() > LOOKUP_ONE_BY_ONE => Some(l.last_agents()?),
-                _ => None,
+                Some(l) if !memory.first_run => {
+                    let ask: Vec<&str> = keys
+                        .iter()
+                        .flatten()
+                        .filter(|k| !memory.agents.contains_key(*k))
+                        .map(String::as_str)
+                        .collect();
+                    l.last_agents_of(&ask)?
+                }
+                _ => HashMap::new(),
             };
-            for case in &mut cases {
-                // back to row indices
-                for r in &mut case.reviews {
-                    *r = active[*r];
-                }
-                if case.carry == Some(Carry::Escalate) {
-                    continue;
-                }
-                let first = &rows[case.reviews[0]].review;
-                let key = assign::case_key(first.buyer(), first.order_id());
-                let before = match (memory.agents.get(&key), &earlier) {
-                    (Some(a), _) => Some(a.clone()),
-                    (None, Some(all)) => all.get(&key).cloned(),
-                    (None, None) => match &ledger {
-                        Some(l) if !memory.first_run => l.last_agent(&key)?,
-                        _ => None,
-                    },
-                };
-                case.preferred = before.and_then(|name| agents.iter().position(|a| a.name == name));
+            for (case, key) in cases.iter_mut().zip(&keys) {
+                let Some(key) = key else { continue };
+                let before = memory.agents.get(key).or_else(|| earlier.get(key));
+                case.preferred = before.and_then(|name| agents.iter().position(|a| &a.name == name));
             }
             Some(assign::assign(cases, agents))
         }
@@ -648,20 +650,8 @@ fn remember(l: &Ledger, cfg: &Config, rows: &mut Vec<Triaged>) -> Result<Memory>
             ask.push(i);
         }
     }
-    // handed out before? Many at once are read in one pass over the ledger,
-    // a few are looked up one by one
-    let handed: FxHashMap<u128, Option<String>> = if ask.len() as i64 * 8 > l.held()? {
-        let asked: FxHashSet<u128> = ask.iter().filter_map(|&i| rows[i].key).collect();
-        l.known_among(&|k| asked.contains(&k))?
-    } else {
-        let mut found = FxHashMap::default();
-        for id in ask.iter().filter_map(|&i| rows[i].key) {
-            if let Some(known) = l.known(&crate::ledger::key_text(id))? {
-                found.insert(id, known.agent);
-            }
-        }
-        found
-    };
+    let ids: Vec<u128> = ask.iter().filter_map(|&i| rows[i].key).collect();
+    let handed = l.handed_before(&ids)?;
     for i in ask {
         if let Some(agent) = rows[i].key.and_then(|id| handed.get(&id)) {
             rows[i].handed_before = Some(agent.clone().unwrap_or_default());
