@@ -946,11 +946,12 @@ impl Classifier {
         let evidence_of = |pred: &dyn Fn(CueKind) -> bool| -> EvidenceList {
             let mut ev: Vec<Evidence> = Vec::new();
             for h in active.iter().filter(|h| pred(h.kind)) {
+                // a regex may take the clause's end with it (还没发货,)
                 let e = Evidence {
                     kind: h.kind,
-                    text: &h.text,
+                    text: h.text.trim_matches(crate::text::is_clause_break),
                 };
-                if !ev.contains(&e) {
+                if !e.text.is_empty() && !ev.contains(&e) {
                     ev.push(e);
                 }
             }
@@ -1167,6 +1168,30 @@ mod tests {
         ] {
             assert_eq!(tier(&c, text), want, "{text}");
         }
+    }
+
+    /// Off-platform bait posted as a review is fraud even with the account
+    /// written out; a buyer who was told to add the shop is not.
+    #[test]
+    fn bait_with_an_account_is_fraud() {
+        let c = classifier();
+        for (text, want) in [
+            ("加微信xx12345返现20元，好评晒图再返10元", Tier::Fraud),
+            ("加QQ 12345678 领优惠券", Tier::Fraud),
+            ("加我vx：abc_888 有更便宜的货源", Tier::Fraud),
+            ("加了微信说好评返现5元，到现在也没返", Tier::Service),
+        ] {
+            assert_eq!(tier(&c, text), want, "{text}");
+        }
+    }
+
+    /// Evidence names the words, without the commas a rule matched up to.
+    #[test]
+    fn evidence_words_are_whole_and_bare() {
+        let c = classifier();
+        let v = c.classify("等了一个礼拜还没发货，催了客服才说缺货，早说嘛", None);
+        assert_eq!(v.evidence_en(), "service=还没发货,缺货");
+        assert_eq!(v.evidence_zh(), "还没发货、缺货（服务）");
     }
 
     /// The conventions for the grey zones in TIERS.md.

@@ -950,6 +950,9 @@ fn parse_row(
     if looks_rounded(&values[2]) {
         values[2].clear();
     }
+    if let Some(bare) = order_unwrapped(&values[2]) {
+        values[2] = bare.to_string();
+    }
     let [text, _, order_id, buyer, created_at, item, follow_up] = &values;
     Row::Review(Review::new(
         file_index,
@@ -964,6 +967,17 @@ fn parse_row(
             follow_up,
         },
     ))
+}
+
+/// An order number as tools write it to keep spreadsheets off it: `="123…"`
+/// or `'123…`. `None` when it is written plain.
+fn order_unwrapped(s: &str) -> Option<&str> {
+    let inner = s
+        .strip_prefix("=\"")
+        .and_then(|r| r.strip_suffix('"'))
+        .or_else(|| s.strip_prefix(['\'', '‘', '’', '`']))?
+        .trim();
+    (!inner.is_empty()).then_some(inner)
 }
 
 /// True for a number Excel showed in scientific notation (2.23345E+18):
@@ -1197,6 +1211,15 @@ mod tests {
         };
         assert_eq!(format!("{:032x}", r("1001", "小王").identity()), KEY_WITH_ORDER);
         assert_eq!(format!("{:032x}", r("", "小王").identity()), KEY_WITHOUT_ORDER);
+    }
+
+    #[test]
+    fn order_numbers_kept_from_spreadsheets_are_read_bare() {
+        assert_eq!(order_unwrapped("=\"3391027745512093811\""), Some("3391027745512093811"));
+        assert_eq!(order_unwrapped("'3391027745512093811"), Some("3391027745512093811"));
+        assert_eq!(order_unwrapped("‘290876543210"), Some("290876543210"));
+        assert_eq!(order_unwrapped("3391027745512093811"), None);
+        assert_eq!(order_unwrapped("'"), None);
     }
 
     #[test]

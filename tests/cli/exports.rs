@@ -279,6 +279,35 @@ fn order_numbers_rounded_by_excel_do_not_merge_buyers() {
 }
 
 #[test]
+fn order_numbers_kept_as_text_read_the_same_as_plain_ones() {
+    let wd = Workdir::new();
+    // a helper tool writes '… or ="…" so that Excel keeps the digits
+    wd.write(
+        "tool.csv",
+        "订单编号,买家昵称,评价时间,评价等级,评价内容\n\
+         '3391027745512093811,小猫爱吃鱼,2026-11-20 10:00,差评,睡衣掉毛\n\
+         \"=\"\"3391027745512093812\"\"\",阿花,2026-11-20 11:00,中评,快递太慢\n",
+    );
+    wd.write(
+        "plain.csv",
+        "订单编号,买家昵称,评价时间,评价等级,评价内容\n\
+         3391027745512093811,小猫爱吃鱼,2026-11-20 10:00,差评,睡衣掉毛\n",
+    );
+    wd.run(&["tool.csv", "plain.csv"]).expect_code(0);
+    let s = wd.json("triage-out/summary.json");
+    assert_eq!(
+        (s["triaged"].as_u64(), s["skipped_duplicate"].as_u64()),
+        (Some(2), Some(1))
+    );
+    let orders: Vec<String> = wd
+        .csv_rows("triage-out/triaged.csv")
+        .iter()
+        .map(|r| r["order_id"].clone())
+        .collect();
+    assert_eq!(orders, ["3391027745512093811", "3391027745512093812"]);
+}
+
+#[test]
 fn empty_and_header_only_files() {
     let wd = Workdir::new();
     wd.write("empty.csv", "");
