@@ -54,14 +54,19 @@ pub fn record_command(
         );
     }
     let done = ledger::record_outcomes(ledger_path, &today, &reports, rules.followup, &rules.full_levels())?;
+    let before = match done.already {
+        0 => String::new(),
+        1 => "; 1 was recorded before".to_string(),
+        n => format!("; {n} were recorded before"),
+    };
     println!(
-        "recorded {} results in {}: {} resolved, {} to a senior (new hire could not resolve), {} to try again; {} were recorded before",
+        "recorded {} result{} in {}: {} resolved, {} to a senior (new hire could not resolve), {} to try again{before}",
         done.applied,
+        if done.applied == 1 { "" } else { "s" },
         ledger_path.display(),
         done.resolved,
         done.escalated,
         done.retry,
-        done.already
     );
     Ok(ExitCode::Ok)
 }

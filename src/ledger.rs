@@ -659,6 +659,15 @@ impl Outcome {
         }
     }
 
+    /// As agents write it in 结果.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Outcome::Resolved => "已解决",
+            Outcome::Unresolved => "未解决",
+            Outcome::Unreached => "未接通",
+        }
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             Outcome::Resolved => "resolved",
@@ -708,6 +717,8 @@ pub fn record_outcomes(
         .map_err(|e| busy_message(path, e))?;
     let mut problems = Vec::new();
     let mut done = Recorded::default();
+    // what this batch said of each call, to name the row a conflict is with
+    let mut said: HashMap<(i64, i64), &Reported> = HashMap::new();
     for rep in reports {
         let case: Option<HandedRow> = tx
             .query_row(
@@ -738,14 +749,29 @@ pub fn record_outcomes(
                 continue;
             }
             Some(r) => {
-                problems.push(format!(
-                    "{}: order {} was already recorded as {r} for this call",
-                    rep.source, rep.order_id
-                ));
+                problems.push(match said.get(&(case_id, run)) {
+                    // two rows of one buyer's call (two orders) disagree
+                    Some(first) => format!(
+                        "{}: order {} says {} {}, but {} (order {}, the same buyer's call) says {} {}; one call has one result",
+                        rep.source,
+                        rep.order_id,
+                        rep.outcome.key(),
+                        rep.outcome.zh(),
+                        first.source,
+                        first.order_id,
+                        first.outcome.key(),
+                        first.outcome.zh()
+                    ),
+                    None => format!(
+                        "{}: order {} was already recorded as {r} for this call",
+                        rep.source, rep.order_id
+                    ),
+                });
                 continue;
             }
             None => {}
         }
+        said.insert((case_id, run), rep);
         tx.execute(
             "INSERT INTO outcomes (case_id, assigned_run, result, agent, day, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![case_id, run, rep.outcome.key(), agent, today, rep.source],

@@ -391,3 +391,43 @@ fn outputs_that_cannot_be_moved_are_kept_and_named_and_never_handed_out_twice() 
     assert_eq!(s["already_assigned"], 2, "{s}");
     assert_eq!(s["assigned"], 0, "{s}");
 }
+
+/// A buyer with two orders is one call: two rows of that call that disagree
+/// are named together, and nothing is recorded until they agree.
+#[test]
+fn two_rows_of_one_call_must_agree() {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    wd.write(
+        "d1.csv",
+        export(&[
+            r("2001", "小王", "质量太差了，洗一次就起球", "2026-11-23 10:00"),
+            r("2002", "小王", "做工粗糙，线头到处都是", "2026-11-23 11:00"),
+        ]),
+    );
+    run_day(&wd, "d1.csv", "2026-11-24");
+    fill(&wd, "老王", &[("2001", "未接通"), ("2002", "已解决")]);
+    let list = String::from_utf8(wd.read("triage-out/calls/老王.csv")).unwrap();
+    let line = |order: &str| list.lines().position(|l| l.contains(order)).unwrap() + 1;
+    let (first, second) = if line("2001") < line("2002") {
+        ("2001", "2002")
+    } else {
+        ("2002", "2001")
+    };
+    let record = || wd.run(&["record", "triage-out/calls/老王.csv", "--today", "2026-11-24"]);
+    record()
+        .expect_code(1)
+        .expect_stderr_contains(&format!("calls/老王.csv:{}: order {second} says", line(second)));
+    record().expect_stderr_contains(&format!(
+        "but triage-out/calls/老王.csv:{} (order {first}, the same buyer's call) says",
+        line(first)
+    ));
+    assert_eq!(ledger_counts(&wd)[3], 0, "nothing recorded");
+
+    fill(&wd, "老王", &[("2001", "已解决"), ("2002", "已解决")]);
+    record()
+        .expect_code(0)
+        .expect_stdout_contains("recorded 1 result in")
+        .expect_stdout_contains("1 resolved")
+        .expect_stdout_contains("1 was recorded before");
+}
