@@ -98,6 +98,7 @@ pub fn read_roster(path: &Path, rules: &RuleSet) -> Result<Vec<Agent>, RosterErr
         })
         .collect::<Vec<_>>()
         .join(", ");
+    let mut names: Vec<(String, u64)> = Vec::new();
     for rec in rdr.records() {
         let rec = match rec {
             Ok(r) => r,
@@ -116,10 +117,14 @@ pub fn read_roster(path: &Path, rules: &RuleSet) -> Result<Vec<Agent>, RosterErr
             problems.push(format!("{shown}:{line}: empty name"));
             continue;
         }
-        if agents.iter().any(|a| a.name == name) {
-            problems.push(format!("{shown}:{line}: agent `{name}` is listed twice"));
+        // a name counts as listed even when its row has another fault
+        if let Some(first) = names.iter().find(|(n, _)| *n == name).map(|(_, l)| *l) {
+            problems.push(format!(
+                "{shown}:{line}: agent `{name}` is listed twice (first on line {first})"
+            ));
             continue;
         }
+        names.push((name.clone(), line));
         let level_raw = get(level_col);
         let Some(level) = rules.level(&level_raw) else {
             problems.push(format!(

@@ -259,14 +259,16 @@ fn bad_roster_rows_name_their_line() {
     );
     wd.write(
         "agents.csv",
-        "name,level,capacity\n小李,junior,40\n小王,intern,40\n小张,senior,lots\n小李,senior,5\n",
+        "name,level,capacity\n小李,junior,40\n小王,intern,40\n小张,senior,lots\n小李,senior,5\n小王,senior,5\n",
     );
     let run = wd.run(&["reviews.csv", "--agents", "agents.csv"]);
     run.expect_code(1)
         .expect_stderr_contains("agents.csv:3: unknown level `intern` (expected junior/新人/新手/初级/")
         .expect_stderr_contains(", senior/资深/老手/高级/组长/")
         .expect_stderr_contains("agents.csv:4: capacity `lots` is not a whole number")
-        .expect_stderr_contains("agents.csv:5: agent `小李` is listed twice");
+        .expect_stderr_contains("agents.csv:5: agent `小李` is listed twice (first on line 2)")
+        // a name on a faulty row is still taken
+        .expect_stderr_contains("agents.csv:6: agent `小王` is listed twice (first on line 3)");
 }
 
 #[test]
