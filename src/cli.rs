@@ -92,8 +92,10 @@ pub enum Command {
     Eval {
         /// Labelled CSV.
         file: PathBuf,
+        /// Rules folder to use instead of the built-in rules.
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
+        /// Report format (json for scripts).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Write every row's prediction (text, truth, predicted, evidence) to this CSV, to see which rows were wrong
@@ -107,6 +109,7 @@ pub enum Command {
         /// The rating, if known (中评/差评, 1-5).
         #[arg(long)]
         rating: Option<String>,
+        /// Rules folder to use instead of the built-in rules.
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
     },
@@ -123,6 +126,7 @@ pub enum Command {
         /// The ledger file.
         #[arg(long, value_name = "FILE", default_value = "triage-out/triage.db")]
         ledger: PathBuf,
+        /// Rules folder to use instead of the built-in rules.
         #[arg(long, value_name = "DIR")]
         rules: Option<PathBuf>,
         /// The date of the calls, YYYY-MM-DD (default: today, China time).
@@ -131,10 +135,13 @@ pub enum Command {
     },
     /// Where every case stands: open per agent and tier, resolved, escalations, oldest open case.
     Status {
+        /// The ledger file.
         #[arg(long, value_name = "FILE", default_value = "triage-out/triage.db")]
         ledger: PathBuf,
+        /// The day to report on, YYYY-MM-DD (default: today, China time).
         #[arg(long, value_name = "DATE")]
         today: Option<String>,
+        /// Report format (json for scripts).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
@@ -165,9 +172,15 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum RulesAction {
     /// Validate a rules folder (default: the built-in rules); report every bad line.
-    Check { dir: Option<PathBuf> },
+    Check {
+        /// The rules folder to check.
+        dir: Option<PathBuf>,
+    },
     /// Copy the built-in rules into DIR to edit them.
-    Init { dir: PathBuf },
+    Init {
+        /// A new folder for the copy.
+        dir: PathBuf,
+    },
 }
 
 #[cfg(test)]
