@@ -128,7 +128,11 @@ impl fmt::Display for RulesError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
         writeln!(f, "{n} problem{} in the rules:", if n == 1 { "" } else { "s" })?;
-        for (i, p) in self.problems.iter().enumerate() {
+        // by file and line, as a lead fixes them (checks that run after
+        // parsing, such as regex compiling, find theirs later)
+        let mut sorted: Vec<&Problem> = self.problems.iter().collect();
+        sorted.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        for (i, p) in sorted.into_iter().enumerate() {
             if i + 1 < n {
                 writeln!(f, "  {p}")?;
             } else {
@@ -422,11 +426,12 @@ fn parse_levels(name: &str, reader: impl BufRead, problems: &mut Vec<Problem>) -
         for t in tiers.split([' ', ',']).filter(|t| !t.is_empty()) {
             if t == "*" {
                 list.extend(Tier::ALL);
-            } else if let Some(tier) = Tier::from_key(t) {
+            } else if let Some(tier) = Tier::parse_label(t) {
+                // a key, a Chinese name or a number, as in labelled sheets
                 list.push(tier);
             } else {
                 bad(format!(
-                    "unknown tier `{t}` (expected {} or *)",
+                    "unknown tier `{t}` (expected {}, their Chinese names, numbers 1-5, or *)",
                     Tier::ALL.map(|t| t.key()).join(", ")
                 ));
             }
@@ -488,6 +493,32 @@ mod tests {
         }
     }
 
+    /// Levels may name tiers as labelled sheets do: 快递, 2, courier.
+    #[test]
+    fn levels_take_tiers_by_key_chinese_name_or_number() {
+        let files = [("levels.txt", "新人: 1 快递\nsenior: *\n")];
+        let set = RuleSet::from_files(
+            "test".into(),
+            files.iter().map(|(n, t)| (n.to_string(), n.to_string(), t.as_bytes())),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(set.level("新人").unwrap().tiers, [Tier::NewBuyer, Tier::Courier]);
+    }
+
+    #[test]
+    fn problems_are_listed_by_file_and_line() {
+        let files = [("quality.txt", "re: (坏\n质量差 + \n")];
+        let err = RuleSet::from_files(
+            "test".into(),
+            files.iter().map(|(n, t)| (n.to_string(), n.to_string(), t.as_bytes())),
+        )
+        .unwrap_err();
+        let shown = err.to_string();
+        let first = shown.find("quality.txt:1:").expect(&shown);
+        let second = shown.find("quality.txt:2:").expect(&shown);
+        assert!(first < second, "{shown}");
+    }
+
     #[test]
     fn cross_file_problems_name_both_places() {
         let files = [
@@ -501,7 +532,7 @@ mod tests {
         )
         .unwrap_err();
         let msgs: Vec<String> = err.problems.iter().map(|p| p.to_string()).collect();
-        assert!(msgs.contains(&"levels.txt:1: unknown tier `courrier` (expected new_buyer, courier, service, quality, fraud, unclassified or *)".to_string()), "{msgs:?}");
+        assert!(msgs.contains(&"levels.txt:1: unknown tier `courrier` (expected new_buyer, courier, service, quality, fraud, unclassified, their Chinese names, numbers 1-5, or *)".to_string()), "{msgs:?}");
         assert!(
             msgs.contains(&"courier.txt:1: duplicate keyword (first at quality.txt:2)".to_string())
                 || msgs.contains(&"quality.txt:2: duplicate keyword (first at courier.txt:1)".to_string()),
