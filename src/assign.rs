@@ -225,7 +225,8 @@ pub struct Case {
     pub carry: Option<Carry>,
     /// The ledger cases it continues (the first is kept).
     pub ledger_ids: Vec<i64>,
-    /// The agent this buyer had before, tried first when eligible and not full.
+    /// The agent this buyer had before, tried first when eligible and not
+    /// full (when the case is still open with them, even when full).
     pub preferred: Option<usize>,
 }
 
@@ -377,9 +378,12 @@ pub fn assign(cases: Vec<Case>, agents: &[Agent]) -> Assignment {
             continue;
         }
         let has_room = |a: usize| load[a] < agents[a].capacity;
+        // a buyer still on an agent's list stays there: a second agent
+        // would call them twice (these go first, so only they can overfill)
+        let holds = cases[c].carry == Some(Carry::Open);
         let pick = cases[c]
             .preferred
-            .filter(|p| eligible.contains(p) && has_room(*p))
+            .filter(|p| eligible.contains(p) && (holds || has_room(*p)))
             .or_else(|| {
                 eligible
                     .iter()
@@ -509,6 +513,26 @@ mod tests {
         assert_eq!(a.outcome[0], Ok(1));
         // a courier case a new hire could not resolve goes to the senior
         assert_eq!(a.outcome[2], Ok(2));
+    }
+
+    /// A buyer still open with an agent who writes again stays with that
+    /// agent even when the agent is full; any other buyer waits for room.
+    #[test]
+    fn a_buyer_still_open_stays_with_their_agent() {
+        let agents = [agent("小李", false, 1), agent("小张", false, 1)];
+        let mut other = case(0, Tier::Courier, 9);
+        other.preferred = Some(0);
+        let mut open = case(1, Tier::Courier, 1);
+        open.carry = Some(Carry::Open);
+        open.preferred = Some(0);
+        let mut open2 = case(2, Tier::Courier, 2);
+        open2.carry = Some(Carry::Open);
+        open2.preferred = Some(0);
+        let a = assign(vec![other, open, open2], &agents);
+        assert_eq!(a.outcome[1], Ok(0));
+        assert_eq!(a.outcome[2], Ok(0), "held over capacity, not given to 小张");
+        // the fresh case's preferred agent is full: it goes to the other
+        assert_eq!(a.outcome[0], Ok(1));
     }
 
     #[test]

@@ -95,6 +95,9 @@ pub enum Carry {
     Escalate,
     /// Not reached: try again, by message until phone days are due.
     Retry { phone: bool },
+    /// Handed out and not yet reported, and the buyer wrote again (a
+    /// follow-up, another order): it stays with the agent who holds it.
+    Open,
 }
 
 impl Carry {
@@ -105,6 +108,7 @@ impl Carry {
             Carry::Escalate => "升级：新人未解决",
             Carry::Retry { phone: false } => "未接通：先发消息",
             Carry::Retry { phone: true } => "未接通：电话回访",
+            Carry::Open => "买家又评：仍由您跟进",
         }
     }
 }
@@ -447,6 +451,22 @@ impl Ledger {
             }
         }
         Ok(found)
+    }
+
+    /// The cases handed out and not yet reported, by case key: the newest
+    /// one's id and agent. Few are open at a time (what agents hold), so
+    /// they are read in one pass.
+    pub fn open_cases(&self) -> Result<HashMap<String, (i64, Option<String>)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT case_key, id, agent FROM cases WHERE status = 'open' ORDER BY id")?;
+        let mut out = HashMap::new();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            // later cases overwrite earlier ones
+            out.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+        }
+        Ok(out)
     }
 
     /// The agent who last had a case of this buyer (or order), if any.

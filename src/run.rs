@@ -277,9 +277,24 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 }
                 _ => HashMap::new(),
             };
+            // buyers handed out earlier and not yet reported: today's reviews
+            // join that case, with the agent who holds it
+            let open = match &ledger {
+                Some(l) if !memory.first_run => l.open_cases()?,
+                _ => HashMap::new(),
+            };
             for (case, key) in cases.iter_mut().zip(&keys) {
                 let Some(key) = key else { continue };
-                let before = memory.agents.get(key).or_else(|| earlier.get(key));
+                let mut before = memory.agents.get(key).or_else(|| earlier.get(key));
+                if let Some((id, holder)) = open.get(key) {
+                    if !case.ledger_ids.contains(id) {
+                        case.ledger_ids.push(*id);
+                    }
+                    if case.carry.is_none() {
+                        case.carry = Some(Carry::Open);
+                        before = holder.as_ref().or(before);
+                    }
+                }
                 case.preferred = before.and_then(|name| agents.iter().position(|a| &a.name == name));
             }
             Some(assign::assign(cases, agents))
@@ -313,9 +328,15 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     );
     summary.already_assigned = memory.already;
     summary.carried_over = rows.len() - triaged_today;
-    summary.comebacks = assignment
+    summary.comebacks = assignment.as_ref().map_or(0, |a| {
+        a.cases
+            .iter()
+            .filter(|c| c.carry.is_some_and(|w| w != Carry::Open))
+            .count()
+    });
+    summary.still_open = assignment
         .as_ref()
-        .map_or(0, |a| a.cases.iter().filter(|c| c.carry.is_some()).count());
+        .map_or(0, |a| a.cases.iter().filter(|c| c.carry == Some(Carry::Open)).count());
     summary.ledger = cfg.ledger.as_ref().map(|p| p.display().to_string());
 
     let file_names: Vec<String> = cfg.files.iter().map(|f| f.display().to_string()).collect();
@@ -877,6 +898,13 @@ pub fn print_summary(out: &mut dyn Write, s: &Summary, cfg: &Config) -> Result<(
             "ledger {l}: {} reviews handed out in earlier runs (not again); {} cases brought back (backlog, escalations, retries)",
             s.already_assigned, s.comebacks
         )?;
+        if s.still_open > 0 {
+            writeln!(
+                out,
+                "  {} buyers still on an agent's list wrote again: kept with that agent (跟进: 买家又评)",
+                s.still_open
+            )?;
+        }
     }
     writeln!(out)?;
     let mut files = vec!["triaged.csv", "summary.json", "rejected.csv"];

@@ -54,6 +54,9 @@ pub struct Summary {
     pub carried_over: usize,
     /// Cases from earlier runs dealt again today (backlog, escalations, retries).
     pub comebacks: usize,
+    /// Buyers handed out earlier and not yet reported who wrote again: their
+    /// new reviews join that case and stay with its agent.
+    pub still_open: usize,
     /// The ledger file, when runs remember.
     pub ledger: Option<String>,
     pub files: Vec<FileCounts>,

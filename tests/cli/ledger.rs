@@ -431,3 +431,69 @@ fn two_rows_of_one_call_must_agree() {
         .expect_stdout_contains("1 resolved")
         .expect_stdout_contains("1 was recorded before");
 }
+
+/// A buyer whose case is handed out and not yet reported writes a follow-up
+/// (追评): the review, now with its follow-up, joins that case and stays
+/// with the agent who holds it, even on a day that agent is otherwise full.
+/// The ledger keeps one case for the buyer, and one result closes it.
+#[test]
+fn a_follow_up_on_an_open_case_stays_with_its_agent() {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    let header = "订单编号,买家昵称,评价等级,评价内容,评价时间,追评内容\n";
+    wd.write(
+        "d1.csv",
+        format!("{header}3001,小王,差评,质量太差了洗一次就起球,2026-11-23 10:00,\n"),
+    );
+    run_day(&wd, "d1.csv", "2026-11-24");
+    assert_eq!(lists(&wd)["3001"].0, "老王");
+
+    // day 2: the same review with a follow-up, and three new quality buyers
+    // for the senior, whose capacity is 3
+    wd.write(
+        "d2.csv",
+        format!(
+            "{header}3001,小王,差评,质量太差了洗一次就起球,2026-11-23 10:00,客服到现在也没联系我\n\
+             3002,小钱,差评,做工粗糙线头到处都是,2026-11-24 09:00,\n\
+             3003,小孙,差评,尺码偏大穿着不合适,2026-11-24 10:00,\n\
+             3004,小周,差评,用了两天就坏了,2026-11-24 11:00,\n"
+        ),
+    );
+    let s = run_day(&wd, "d2.csv", "2026-11-25");
+    assert_eq!(s["still_open"], 1);
+    let l2 = lists(&wd);
+    assert_eq!(
+        l2["3001"],
+        ("老王".into(), "买家又评：仍由您跟进".into(), "电话".into())
+    );
+    assert_eq!(
+        s["agent_cases"]["老王"], 3,
+        "the held buyer counts in the day's capacity"
+    );
+    assert_eq!(s["backlog"], 1);
+
+    let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
+    let open_for_wang: i64 = c
+        .query_row(
+            "SELECT COUNT(*) FROM cases WHERE case_key = 'buyer:小王' AND status = 'open'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(open_for_wang, 1, "one case for the buyer, not one per day");
+    drop(c);
+
+    fill(&wd, "老王", &[("3001", "已解决")]);
+    wd.run(&["record", "triage-out/calls/老王.csv", "--today", "2026-11-25"])
+        .expect_code(0)
+        .expect_stdout_contains("1 resolved");
+    let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
+    let left: i64 = c
+        .query_row(
+            "SELECT COUNT(*) FROM cases WHERE case_key = 'buyer:小王' AND status NOT IN ('resolved', 'merged')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(left, 0, "nothing of the buyer is left open");
+}
