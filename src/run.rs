@@ -233,6 +233,8 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
         memory = remember(l, cfg, &mut rows)?;
         laps.lap("ledger lookups");
     }
+    // per case still open with an agent: who holds it (for 跟进)
+    let mut holders: HashMap<usize, String> = HashMap::new();
     let assignment = match cfg.agents.as_ref() {
         None => None,
         Some(agents) => {
@@ -283,7 +285,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 Some(l) if !memory.first_run => l.open_cases()?,
                 _ => HashMap::new(),
             };
-            for (case, key) in cases.iter_mut().zip(&keys) {
+            for (ci, (case, key)) in cases.iter_mut().zip(&keys).enumerate() {
                 let Some(key) = key else { continue };
                 let mut before = memory.agents.get(key).or_else(|| earlier.get(key));
                 if let Some((id, holder)) = open.get(key) {
@@ -293,6 +295,9 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                     if case.carry.is_none() {
                         case.carry = Some(Carry::Open);
                         before = holder.as_ref().or(before);
+                        if let Some(h) = holder {
+                            holders.insert(ci, h.clone());
+                        }
                     }
                 }
                 case.preferred = before.and_then(|name| agents.iter().position(|a| &a.name == name));
@@ -374,10 +379,19 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
         staged.write("rejected.csv", |w| out_csv::write_rejected(w, &rejected))?;
         if let Some(a) = &assignment {
             let scripts = &cfg.classifier.rules().scripts;
-            let call_row = |i: usize, case_tier: Tier, carry: Option<Carry>| -> CallRow<'_> {
+            let call_row = |i: usize, ci: usize| -> CallRow<'_> {
                 let t = &rows[i];
+                let case = &a.cases[ci];
+                let (case_tier, carry) = (case.tier, case.carry);
+                // a buyer still open with someone who could not keep them (on
+                // leave, off the roster, or the new review above their level)
+                let given = a.outcome[ci].ok().map(|x| agents[x].name.as_str());
+                let comeback: std::borrow::Cow<'_, str> = match holders.get(&ci) {
+                    Some(h) if given != Some(h.as_str()) => format!("买家又评：原由{h}跟进").into(),
+                    _ => carry.map_or("", Carry::zh).into(),
+                };
                 CallRow {
-                    comeback: carry.map_or("", Carry::zh),
+                    comeback,
                     channel: if matches!(carry, Some(Carry::Retry { phone: false })) {
                         "消息"
                     } else {
@@ -423,7 +437,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                     .iter()
                     .filter(|&&ci| a.outcome[ci] == Ok(ai))
                     .flat_map(|&ci| case_rows(ci).into_iter().map(move |r| (r, ci)))
-                    .map(|(r, ci)| call_row(r, a.cases[ci].tier, a.cases[ci].carry))
+                    .map(|(r, ci)| call_row(r, ci))
                     .collect();
                 staged.write(&format!("calls/{}.csv", list_names[ai]), |w| {
                     out_csv::write_calls(w, &list)
@@ -440,7 +454,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 out_csv::write_backlog(w, backlog.len(), |k| {
                     let (r, ci, why) = backlog[k];
                     BacklogRow {
-                        call: call_row(r, a.cases[ci].tier, a.cases[ci].carry),
+                        call: call_row(r, ci),
                         reason: why.zh(),
                     }
                 })

@@ -89,8 +89,9 @@ pub struct CallRow<'a> {
     pub evidence: String,
     /// The opening line for the case's tier.
     pub opening: &'a str,
-    /// Why the case comes back from an earlier run (昨日积压, 升级, 未接通), or empty.
-    pub comeback: &'static str,
+    /// Why the case comes back from an earlier run (昨日积压, 升级, 未接通,
+    /// 买家又评), or empty.
+    pub comeback: Cow<'a, str>,
     /// How to reach the buyer: 电话, or 消息 while a buyer not reached gets messages first.
     pub channel: &'static str,
     /// Left for the agent: 已解决 / 未解决 / 未接通 / 已改评.
@@ -112,7 +113,7 @@ impl CallRow<'_> {
             &self.causes,
             &self.evidence,
             self.opening,
-            self.comeback,
+            &self.comeback,
             self.channel,
             &self.result,
             &self.note,

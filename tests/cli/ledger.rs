@@ -497,3 +497,27 @@ fn a_follow_up_on_an_open_case_stays_with_its_agent() {
         .unwrap();
     assert_eq!(left, 0, "nothing of the buyer is left open");
 }
+
+/// When the holder may not keep the buyer (the new review is above a new
+/// hire's level), a senior takes the case and is told who had it.
+#[test]
+fn a_follow_up_above_the_holders_level_goes_up_naming_the_holder() {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    let header = "订单编号,买家昵称,评价等级,评价内容,评价时间,追评内容\n";
+    wd.write(
+        "d1.csv",
+        format!("{header}4001,小赵,差评,快递太慢了一个星期才到,2026-11-23 10:00,\n"),
+    );
+    run_day(&wd, "d1.csv", "2026-11-24");
+    assert_eq!(lists(&wd)["4001"].0, "新人甲");
+    wd.write(
+        "d2.csv",
+        format!("{header}4001,小赵,差评,快递太慢了一个星期才到,2026-11-23 10:00,用了两天就坏了质量太差\n"),
+    );
+    let s = run_day(&wd, "d2.csv", "2026-11-25");
+    assert_eq!(s["still_open"], 1);
+    let l2 = lists(&wd);
+    assert_eq!(l2["4001"].0, "老王");
+    assert_eq!(l2["4001"].1, "买家又评：原由新人甲跟进");
+}
