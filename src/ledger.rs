@@ -95,8 +95,9 @@ pub enum Carry {
     Escalate,
     /// Not reached: try again, by message until phone days are due.
     Retry { phone: bool },
-    /// Handed out and not yet reported, and the buyer wrote again (a
-    /// follow-up, another order): it stays with the agent who holds it.
+    /// Still held by an agent (handed out and not yet reported, or not
+    /// reached and not yet due), and the buyer wrote again (a follow-up,
+    /// another order): it stays with that agent.
     Open,
 }
 
@@ -453,15 +454,17 @@ impl Ledger {
         Ok(found)
     }
 
-    /// The cases handed out and not yet reported, by case key: the newest
-    /// one's id and agent. Few are open at a time (what agents hold), so
+    /// The cases an agent still holds, by case key: handed out and not yet
+    /// reported, or not reached and not yet due to come back. The newest
+    /// one's id and agent. Few are held at a time (what agents hold), so
     /// they are read in one pass.
-    pub fn open_cases(&self) -> Result<HashMap<String, (i64, Option<String>)>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT case_key, id, agent FROM cases WHERE status = 'open' ORDER BY id")?;
+    pub fn held_cases(&self) -> Result<HashMap<String, (i64, Option<String>)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT case_key, id, agent FROM cases
+             WHERE status = 'open' OR (status = 'retry' AND next_day > ?1) ORDER BY id",
+        )?;
         let mut out = HashMap::new();
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(params![self.today])?;
         while let Some(r) = rows.next()? {
             // later cases overwrite earlier ones
             out.insert(r.get(0)?, (r.get(1)?, r.get(2)?));

@@ -279,10 +279,11 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 }
                 _ => HashMap::new(),
             };
-            // buyers handed out earlier and not yet reported: today's reviews
-            // join that case, with the agent who holds it
+            // buyers an agent still holds (handed out and not reported, or
+            // not reached and not yet due): today's reviews join that case,
+            // with that agent
             let open = match &ledger {
-                Some(l) if !memory.first_run => l.open_cases()?,
+                Some(l) if !memory.first_run => l.held_cases()?,
                 _ => HashMap::new(),
             };
             for (ci, (case, key)) in cases.iter_mut().zip(&keys).enumerate() {

@@ -521,3 +521,63 @@ fn a_follow_up_above_the_holders_level_goes_up_naming_the_holder() {
     assert_eq!(l2["4001"].0, "老王");
     assert_eq!(l2["4001"].1, "买家又评：原由新人甲跟进");
 }
+
+/// A buyer not reached, whose retry is not yet due, who writes again is
+/// called now, by the same agent, and the retry does not come back later
+/// as a second call.
+#[test]
+fn a_buyer_waiting_for_a_retry_who_writes_again_is_called_now() {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    wd.run(&["rules", "init", "my-rules"]).expect_code(0);
+    wd.write("my-rules/followup.txt", "retry_after_days: 3\nphone_after_days: 5\n");
+    let header = "订单编号,买家昵称,评价等级,评价内容,评价时间,追评内容\n";
+    let run = |file: &str, today: &str| {
+        wd.run(&[
+            file,
+            "--agents",
+            "agents.csv",
+            "--rules",
+            "my-rules",
+            "--today",
+            today,
+            "-q",
+        ])
+        .expect_code(0);
+        wd.json("triage-out/summary.json")
+    };
+    wd.write(
+        "d1.csv",
+        format!("{header}6001,小冯,差评,快递太慢了一个星期才到,2026-11-23 10:00,\n"),
+    );
+    run("d1.csv", "2026-11-24");
+    fill(&wd, "新人甲", &[("6001", "未接通")]);
+    wd.run(&[
+        "record",
+        "triage-out/calls/新人甲.csv",
+        "--rules",
+        "my-rules",
+        "--today",
+        "2026-11-24",
+    ])
+    .expect_code(0)
+    .expect_stdout_contains("1 to try again");
+
+    // the retry is due on 11-27; on 11-25 the buyer adds a follow-up
+    wd.write(
+        "d2.csv",
+        format!("{header}6001,小冯,差评,快递太慢了一个星期才到,2026-11-23 10:00,快递员态度也很差\n"),
+    );
+    let s = run("d2.csv", "2026-11-25");
+    assert_eq!(s["still_open"], 1);
+    assert_eq!(
+        lists(&wd)["6001"],
+        ("新人甲".into(), "买家又评：仍由您跟进".into(), "电话".into())
+    );
+
+    // on the retry day nothing of this buyer comes back a second time
+    wd.write("d3.csv", header);
+    let s = run("d3.csv", "2026-11-27");
+    assert_eq!(s["comebacks"], 0);
+    assert!(!lists(&wd).contains_key("6001"));
+}
