@@ -502,7 +502,7 @@ mod tests {
         let mut fresh = case(0, Tier::Courier, 9);
         fresh.preferred = Some(1);
         let mut backlog = case(1, Tier::Courier, 1);
-        backlog.carry = Some(Carry::Backlog);
+        backlog.carry = Some(Carry::Backlog { today: false });
         let mut escalated = case(2, Tier::Courier, 0);
         escalated.carry = Some(Carry::Escalate);
         escalated.preferred = None;

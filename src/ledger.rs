@@ -89,12 +89,16 @@ fn create_indexes(conn: &Connection) -> rusqlite::Result<()> {
 /// Why a case from an earlier run comes back today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Carry {
-    /// No one could take it last time.
-    Backlog,
+    /// No one could take it last time (`today`: that was an earlier run
+    /// today, not yesterday).
+    Backlog { today: bool },
     /// A new hire could not resolve it: a senior calls back.
     Escalate,
     /// Not reached: try again, by message until phone days are due.
     Retry { phone: bool },
+    /// Handed out by an earlier run today and not yet reported: dealt again
+    /// with today's lists, to the same agent when still on the roster.
+    Today,
     /// Still held by an agent (handed out and not yet reported, or not
     /// reached and not yet due), and the buyer wrote again (a follow-up,
     /// another order): it stays with that agent.
@@ -105,11 +109,14 @@ impl Carry {
     /// What the call list's 跟进 column says.
     pub fn zh(self) -> &'static str {
         match self {
-            Carry::Backlog => "昨日积压",
+            Carry::Backlog { today: false } => "昨日积压",
+            Carry::Backlog { today: true } => "今日积压",
             Carry::Escalate => "升级：新人未解决",
             Carry::Retry { phone: false } => "未接通：先发消息",
             Carry::Retry { phone: true } => "未接通：电话回访",
             Carry::Open => "买家又评：仍由您跟进",
+            // nothing to say: it is today's work, as in the earlier list
+            Carry::Today => "",
         }
     }
 }
@@ -170,7 +177,7 @@ impl Default for FollowUp {
 }
 
 /// A case as `carried` reads it: id, key, status, agent, unreached since.
-type CaseRow = (i64, String, String, Option<String>, Option<String>);
+type CaseRow = (i64, String, String, Option<String>, Option<String>, String);
 /// A case as `record_outcomes` reads it: id, status, agent, level, run, unreached since.
 type HandedRow = (i64, String, Option<String>, Option<String>, Option<i64>, Option<String>);
 
@@ -287,13 +294,17 @@ impl Ledger {
         in_hand: &dyn Fn(u128) -> bool,
         whole: Option<bool>,
     ) -> Result<Vec<CarriedCase>> {
-        const COMING_BACK: &str = "status IN ('backlog', 'escalate') OR (status = 'retry' AND next_day <= ?1)";
+        // today's earlier runs' open cases too: a second run on one day deals
+        // the day's work again (same agent when still on the roster and free),
+        // so its lists hold the whole day and no one gets two days' work
+        const COMING_BACK: &str = "status IN ('backlog', 'escalate') OR (status = 'retry' AND next_day <= ?1) \
+             OR (status = 'open' AND assigned_day = ?1)";
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT id, case_key, status, agent, unreached_since FROM cases WHERE {COMING_BACK} ORDER BY first_day, id"
+            "SELECT id, case_key, status, agent, unreached_since, first_day FROM cases WHERE {COMING_BACK} ORDER BY first_day, id"
         ))?;
         let rows: Vec<CaseRow> = stmt
             .query_map(params![self.today], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
         // the reviews of all of them in one pass, not one query per case
@@ -359,14 +370,17 @@ impl Ledger {
             ));
         }
         let mut out = Vec::with_capacity(rows.len());
-        for (((id, case_key, status, agent, since), mut reviews), mut in_hand) in
+        for (((id, case_key, status, agent, since, first_day), mut reviews), mut in_hand) in
             rows.into_iter().zip(reviews).zip(held_today)
         {
             reviews.sort_by_key(|r| r.0);
             in_hand.sort_unstable();
             let why = match status.as_str() {
-                "backlog" => Carry::Backlog,
+                "backlog" => Carry::Backlog {
+                    today: first_day == self.today,
+                },
                 "escalate" => Carry::Escalate,
+                "open" => Carry::Today,
                 _ => {
                     let waited = since.as_deref().map_or(0, |s| days_between(s, &self.today));
                     Carry::Retry {

@@ -337,9 +337,12 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     summary.comebacks = assignment.as_ref().map_or(0, |a| {
         a.cases
             .iter()
-            .filter(|c| c.carry.is_some_and(|w| w != Carry::Open))
+            .filter(|c| c.carry.is_some_and(|w| !matches!(w, Carry::Open | Carry::Today)))
             .count()
     });
+    summary.dealt_earlier_today = assignment
+        .as_ref()
+        .map_or(0, |a| a.cases.iter().filter(|c| c.carry == Some(Carry::Today)).count());
     summary.still_open = assignment
         .as_ref()
         .map_or(0, |a| a.cases.iter().filter(|c| c.carry == Some(Carry::Open)).count());
@@ -913,6 +916,13 @@ pub fn print_summary(out: &mut dyn Write, s: &Summary, cfg: &Config) -> Result<(
             "ledger {l}: {} reviews handed out in earlier runs (not again); {} cases brought back (backlog, escalations, retries)",
             s.already_assigned, s.comebacks
         )?;
+        if s.dealt_earlier_today > 0 {
+            writeln!(
+                out,
+                "  {} cases dealt by an earlier run today, not yet reported: in today's lists again",
+                s.dealt_earlier_today
+            )?;
+        }
         if s.still_open > 0 {
             writeln!(
                 out,

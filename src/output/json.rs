@@ -54,6 +54,9 @@ pub struct Summary {
     pub carried_over: usize,
     /// Cases from earlier runs dealt again today (backlog, escalations, retries).
     pub comebacks: usize,
+    /// Cases an earlier run today handed out, not yet reported: dealt again
+    /// in this run's lists (the same agent when still on the roster).
+    pub dealt_earlier_today: usize,
     /// Buyers handed out earlier and not yet reported who wrote again: their
     /// new reviews join that case and stay with its agent.
     pub still_open: usize,

@@ -385,11 +385,23 @@ fn outputs_that_cannot_be_moved_are_kept_and_named_and_never_handed_out_twice() 
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert!(run.stderr().contains(&*kept[0].to_string_lossy()), "{}", run.stderr());
     assert!(kept[0].join("calls").exists());
-    // the ledger took that run: the same export does not hand the cases out again
+    let kept_agent = |order: &str| -> String {
+        ["新人甲", "老王"]
+            .into_iter()
+            .find(|a| std::fs::read_to_string(kept[0].join(format!("calls/{a}.csv"))).is_ok_and(|t| t.contains(order)))
+            .unwrap_or_else(|| panic!("{order} in no kept list"))
+            .to_string()
+    };
+    // the ledger took that run: the same export the same day lists the
+    // day's cases again with the agents the ledger gave them, not others
     std::fs::remove_dir_all(wd.join("triage-out/summary.json")).unwrap();
     let s = run_day(&wd, "d2.csv", "2026-11-25");
-    assert_eq!(s["already_assigned"], 2, "{s}");
-    assert_eq!(s["assigned"], 0, "{s}");
+    // its two cases, and day 1's backlog case it dealt
+    assert_eq!(s["dealt_earlier_today"], 3, "{s}");
+    let l = lists(&wd);
+    assert_eq!(l["2001"].0, kept_agent("2001"));
+    assert_eq!(l["2002"].0, kept_agent("2002"));
+    assert_eq!(ledger_counts(&wd)[1], 8, "no new cases: 6 of day 1, 2 of day 2");
 }
 
 /// A buyer with two orders is one call: two rows of that call that disagree
@@ -580,4 +592,53 @@ fn a_buyer_waiting_for_a_retry_who_writes_again_is_called_now() {
     let s = run("d3.csv", "2026-11-27");
     assert_eq!(s["comebacks"], 0);
     assert!(!lists(&wd).contains_key("6001"));
+}
+
+/// Two runs on one day: the second deals the day's cases again (same
+/// agents), so a rerun gives the same lists, a roster fixed at noon moves an
+/// absent agent's buyers, and no one gets more than a day's work.
+#[test]
+fn a_second_run_the_same_day_deals_the_day_again() {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    wd.write("d1.csv", export(&day1()));
+    run_day(&wd, "d1.csv", "2026-11-24");
+    let read_lists = || -> Vec<Vec<u8>> {
+        ["新人甲", "老王"]
+            .iter()
+            .map(|a| wd.read(&format!("triage-out/calls/{a}.csv")))
+            .collect()
+    };
+    let first = read_lists();
+
+    // the same export again: the same lists, byte for byte
+    let s = run_day(&wd, "d1.csv", "2026-11-24");
+    assert_eq!(read_lists(), first);
+    assert_eq!(s["dealt_earlier_today"], 5);
+    assert_eq!(s["already_assigned"], 0);
+
+    // new reviews at noon: the agents are full with the morning's cases
+    let noon = vec![r("1101", "小冯", "快递太慢了", "2026-11-24 12:00")];
+    wd.write("noon.csv", export(&noon));
+    let s = run_day(&wd, "noon.csv", "2026-11-24");
+    assert_eq!(s["agent_cases"]["新人甲"], 2, "a day's work, not two: {s}");
+    assert_eq!(s["agent_cases"]["老王"], 3, "{s}");
+    assert_eq!(lists(&wd).len(), 5, "the morning's cases are in the lists");
+
+    // the lead sets the senior on leave and adds another: his buyers move
+    wd.write(
+        "agents.csv",
+        "name,level,capacity,available\n新人甲,junior,2,yes\n老王,senior,3,no\n老李,senior,3,yes\n",
+    );
+    let s = run_day(&wd, "d1.csv", "2026-11-24");
+    assert_eq!(s["agent_cases"]["老李"], 3, "{s}");
+    let moved: Vec<String> = wd
+        .csv_rows("triage-out/calls/老李.csv")
+        .iter()
+        .map(|r| r["订单编号"].clone())
+        .collect();
+    for order in ["1004", "1005", "1006"] {
+        assert!(moved.contains(&order.to_string()), "{moved:?}");
+    }
+    assert_eq!(ledger_counts(&wd)[1], 7, "one case per buyer, however many runs");
 }
