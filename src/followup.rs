@@ -106,7 +106,15 @@ pub fn status_command(ledger_path: &Path, today: Option<&str>, format: Format) -
         s.resolved_today, s.resolved_week
     )?;
     match &s.oldest_open {
-        Some((agent, day, key)) => writeln!(out, "oldest open case: {key}, with {agent} since {day}")?,
+        Some((agent, day, key)) => {
+            // the ledger's case key, as a lead reads it: the buyer, or the order
+            let who = match key.split_once(':') {
+                Some(("buyer", b)) => format!("buyer {b}"),
+                Some(("order", o)) => format!("order {o}"),
+                _ => key.clone(),
+            };
+            writeln!(out, "oldest open case: {who}, with {agent} since {day}")?
+        }
         None => writeln!(out, "oldest open case: none")?,
     }
     Ok(ExitCode::Ok)

@@ -187,9 +187,11 @@ fn three_days_of_overlapping_exports() {
     assert_eq!(st["resolved_week"], 3);
     assert_eq!(st["resolved_today"], 0);
     assert!(st["open_total"].as_u64().unwrap() >= 1);
+    let oldest = st["oldest_open"][2].as_str().unwrap().to_string();
+    let buyer = oldest.strip_prefix("buyer:").expect("a named buyer's case");
     wd.run(&["status", "--today", "2026-11-26"])
         .expect_code(0)
-        .expect_stdout_contains("oldest open case:");
+        .expect_stdout_contains(&format!("oldest open case: buyer {buyer}, with "));
 
     // three days of merges, escalations and results leave no dangling reference
     let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
