@@ -1132,6 +1132,29 @@ impl Classifier {
         let norm = text::normalise(raw);
         self.seg.tokens(&norm).iter().map(|t| t.word.to_string()).collect()
     }
+
+    /// The words that pushed the learned weights most toward `tier` (at most
+    /// three), for a call list's 依据 when the weights decided. Segments the
+    /// text again: for the few rows of call lists, not for every review.
+    pub fn learned_words(&self, raw: &str, tier: Tier) -> Vec<String> {
+        let Some(m) = &self.model else {
+            return Vec::new();
+        };
+        // particles and pronouns carry weight in the model but tell a lead nothing
+        const PLAIN: &[&str] = &[
+            "了", "的", "就", "也", "都", "还", "很", "是", "在", "我", "你", "他", "她", "它", "吧", "啊", "呢", "吗",
+            "和", "与", "又", "才", "么", "嘛", "哦", "呀", "啦", "这", "那", "个", "一", "得", "地", "着", "过", "给",
+            "把", "被", "让", "不", "没", "用", "买", "倒", "我们", "你们", "他们", "这个", "那个", "一个", "一次",
+            "有点", "觉得", "感觉", "自己", "直接", "根本",
+        ];
+        let tokens = self.tokens(raw);
+        let words: Vec<&str> = tokens
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !PLAIN.contains(w))
+            .collect();
+        m.pushers(&words, tier).into_iter().take(3).map(|(w, _)| w).collect()
+    }
 }
 
 #[cfg(test)]
@@ -1168,6 +1191,20 @@ mod tests {
         ] {
             assert_eq!(tier(&c, text), want, "{text}");
         }
+    }
+
+    /// When the weights decide, a call list can name the words that pushed.
+    #[test]
+    fn learned_words_name_what_pushed_the_tier() {
+        let c = classifier();
+        let text = "穿了一次就不想穿了";
+        let v = c.classify(text, None);
+        assert!(v.learned.is_some(), "{v:?}");
+        let words = c.learned_words(text, v.tier);
+        assert!(!words.is_empty() && words.len() <= 3, "{words:?}");
+        assert!(!words.iter().any(|w| w == "了" || w == "就"), "{words:?}");
+        let tokens = c.tokens(text);
+        assert!(words.iter().all(|w| tokens.contains(w)), "{words:?} not in {tokens:?}");
     }
 
     /// Off-platform bait posted as a review is fraud even with the account

@@ -383,8 +383,21 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
         staged.write("rejected.csv", |w| out_csv::write_rejected(w, &rejected))?;
         if let Some(a) = &assignment {
             let scripts = &cfg.classifier.rules().scripts;
-            let call_row = |i: usize, ci: usize| -> CallRow<'_> {
+            // `named`: say which words the learned weights went by (call lists;
+            // a backlog can hold most of a huge export, so not there)
+            let call_row = |i: usize, ci: usize, named: bool| -> CallRow<'_> {
                 let t = &rows[i];
+                let mut evidence = t.verdict.evidence_zh();
+                if named && t.verdict.learned.is_some() {
+                    let words = cfg.classifier.learned_words(&t.review.full_text(), t.verdict.tier);
+                    if !words.is_empty() {
+                        let said = format!("模型判断：{}", words.join("、"));
+                        evidence = match evidence.as_str() {
+                            "模型判断" | "" => said,
+                            _ => format!("{evidence}；{said}"),
+                        };
+                    }
+                }
                 let case = &a.cases[ci];
                 let (case_tier, carry) = (case.tier, case.carry);
                 // a buyer still open with someone who could not keep them (on
@@ -410,7 +423,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                     text: out_csv::safe_cell(t.review.text()),
                     follow_up: out_csv::safe_cell(t.review.follow_up()),
                     causes: t.verdict.causes.iter().map(|c| c.zh()).collect::<Vec<_>>().join("、"),
-                    evidence: out_csv::safe_cell(&t.verdict.evidence_zh()).into_owned(),
+                    evidence: out_csv::safe_cell(&evidence).into_owned(),
                     opening: scripts.get(&case_tier).map_or("", String::as_str),
                     result: String::new(),
                     note: String::new(),
@@ -441,7 +454,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                     .iter()
                     .filter(|&&ci| a.outcome[ci] == Ok(ai))
                     .flat_map(|&ci| case_rows(ci).into_iter().map(move |r| (r, ci)))
-                    .map(|(r, ci)| call_row(r, ci))
+                    .map(|(r, ci)| call_row(r, ci, true))
                     .collect();
                 staged.write(&format!("calls/{}.csv", list_names[ai]), |w| {
                     out_csv::write_calls(w, &list)
@@ -458,7 +471,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 out_csv::write_backlog(w, backlog.len(), |k| {
                     let (r, ci, why) = backlog[k];
                     BacklogRow {
-                        call: call_row(r, ci),
+                        call: call_row(r, ci, false),
                         reason: why.zh(),
                     }
                 })

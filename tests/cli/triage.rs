@@ -301,6 +301,25 @@ fn reviews_without_text_go_to_a_senior_and_are_no_attack() {
     assert_eq!(calls.iter().filter(|c| c["依据"] == "买家未写评价").count(), 6);
 }
 
+/// Where the learned weights decided, the call list names the words they
+/// went by, so an agent sees what the call is about.
+#[test]
+fn call_lists_name_the_words_the_weights_went_by() {
+    let wd = Workdir::new();
+    wd.write(
+        "reviews.csv",
+        taobao_export(&[["1", "买家甲", "x", "中评", "穿了一次就不想穿了", "2026-11-20"]]),
+    );
+    wd.write("agents.csv", "name,level\n张敏,senior\n");
+    wd.run(&["reviews.csv", "--agents", "agents.csv"]).expect_code(0);
+    let triaged = wd.csv_rows("triage-out/triaged.csv");
+    assert!(triaged[0]["evidence"].starts_with("learned="), "{triaged:?}");
+    let calls = wd.csv_rows("triage-out/calls/张敏.csv");
+    let said = &calls[0]["依据"];
+    let words = said.strip_prefix("模型判断：").unwrap_or_else(|| panic!("{said}"));
+    assert!(words.split('、').any(|w| w == "穿"), "{said}");
+}
+
 /// Praise under a 差评 is doubtful and goes to a senior; a buyer who says
 /// the rating was a slip goes to a new hire whatever the rating.
 #[test]
