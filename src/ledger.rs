@@ -115,8 +115,8 @@ impl Carry {
             Carry::Retry { phone: false } => "未接通：先发消息",
             Carry::Retry { phone: true } => "未接通：电话回访",
             Carry::Open => "买家又评：仍由您跟进",
-            // nothing to say: it is today's work, as in the earlier list
-            Carry::Today => "",
+            // on this agent's earlier list today too: not a second buyer
+            Carry::Today => "今日已派",
         }
     }
 }

@@ -289,6 +289,11 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
             for (ci, (case, key)) in cases.iter_mut().zip(&keys).enumerate() {
                 let Some(key) = key else { continue };
                 let mut before = memory.agents.get(key).or_else(|| earlier.get(key));
+                if case.carry == Some(Carry::Today) {
+                    if let Some(h) = memory.agents.get(key) {
+                        holders.insert(ci, h.clone());
+                    }
+                }
                 if let Some((id, holder)) = open.get(key) {
                     if !case.ledger_ids.contains(id) {
                         case.ledger_ids.push(*id);
@@ -400,11 +405,16 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 }
                 let case = &a.cases[ci];
                 let (case_tier, carry) = (case.tier, case.carry);
-                // a buyer still open with someone who could not keep them (on
-                // leave, off the roster, or the new review above their level)
+                // a case someone holds, who could not keep it (on leave, off
+                // the roster, full, or the new review above their level)
                 let given = a.outcome[ci].ok().map(|x| agents[x].name.as_str());
-                let comeback: std::borrow::Cow<'_, str> = match holders.get(&ci) {
-                    Some(h) if given != Some(h.as_str()) => format!("买家又评：原由{h}跟进").into(),
+                let comeback: std::borrow::Cow<'_, str> = match (carry, holders.get(&ci)) {
+                    (Some(Carry::Open), Some(h)) if given != Some(h.as_str()) => {
+                        format!("买家又评：原由{h}跟进").into()
+                    }
+                    (Some(Carry::Today), Some(h)) if given != Some(h.as_str()) => {
+                        format!("今日改派：原由{h}跟进").into()
+                    }
                     _ => carry.map_or("", Carry::zh).into(),
                 };
                 CallRow {

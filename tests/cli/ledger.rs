@@ -41,8 +41,13 @@ fn day1() -> Vec<[String; 6]> {
 
 /// Who has which order, from the call lists: order -> (agent, 跟进, 方式).
 fn lists(wd: &Workdir) -> BTreeMap<String, (String, String, String)> {
+    lists_of(wd, &["新人甲", "老王"])
+}
+
+/// `lists` over the given agents' lists.
+fn lists_of(wd: &Workdir, agents: &[&str]) -> BTreeMap<String, (String, String, String)> {
     let mut out = BTreeMap::new();
-    for agent in ["新人甲", "老王"] {
+    for &agent in agents {
         for row in wd.csv_rows(&format!("triage-out/calls/{agent}.csv")) {
             let order = row["订单编号"].trim_start_matches('\'').to_string();
             out.insert(order, (agent.to_string(), row["跟进"].clone(), row["方式"].clone()));
@@ -597,25 +602,27 @@ fn a_buyer_waiting_for_a_retry_who_writes_again_is_called_now() {
 }
 
 /// Two runs on one day: the second deals the day's cases again (same
-/// agents), so a rerun gives the same lists, a roster fixed at noon moves an
-/// absent agent's buyers, and no one gets more than a day's work.
+/// agents, marked 今日已派), so a rerun gives the same lists, a roster fixed
+/// at noon moves an absent agent's buyers, and no one gets more than a
+/// day's work.
 #[test]
 fn a_second_run_the_same_day_deals_the_day_again() {
     let wd = Workdir::new();
     wd.write("agents.csv", ROSTER);
     wd.write("d1.csv", export(&day1()));
     run_day(&wd, "d1.csv", "2026-11-24");
-    let read_lists = || -> Vec<Vec<u8>> {
-        ["新人甲", "老王"]
-            .iter()
-            .map(|a| wd.read(&format!("triage-out/calls/{a}.csv")))
-            .collect()
-    };
-    let first = read_lists();
+    let first = lists(&wd);
+    assert!(first.values().all(|(_, follow, _)| follow.is_empty()), "{first:?}");
 
-    // the same export again: the same lists, byte for byte
+    // the same export again: the same cases with the same agents, each
+    // marked as on the list already today
     let s = run_day(&wd, "d1.csv", "2026-11-24");
-    assert_eq!(read_lists(), first);
+    let again = lists(&wd);
+    assert_eq!(again.len(), first.len());
+    for (order, (agent, follow, _)) in &again {
+        assert_eq!(agent, &first[order].0, "{order}");
+        assert_eq!(follow, "今日已派", "{order}");
+    }
     assert_eq!(s["dealt_earlier_today"], 5);
     assert_eq!(s["already_assigned"], 0);
 
@@ -642,5 +649,7 @@ fn a_second_run_the_same_day_deals_the_day_again() {
     for order in ["1004", "1005", "1006"] {
         assert!(moved.contains(&order.to_string()), "{moved:?}");
     }
+    let l = lists_of(&wd, &["老李"]);
+    assert_eq!(l["1004"].1, "今日改派：原由老王跟进");
     assert_eq!(ledger_counts(&wd)[1], 7, "one case per buyer, however many runs");
 }
