@@ -388,13 +388,23 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
         staged.write("rejected.csv", |w| out_csv::write_rejected(w, &rejected))?;
         if let Some(a) = &assignment {
             let scripts = &cfg.classifier.rules().scripts;
-            // `named`: say which words the learned weights went by (call lists;
-            // a backlog can hold most of a huge export, so not there)
-            let call_row = |i: usize, ci: usize, named: bool| -> CallRow<'_> {
+            // Which words the learned weights went by, for the reviews in call
+            // lists they decided (segmented again, on both cores; not for the
+            // backlog, which can hold most of a huge export).
+            let listed: Vec<usize> = (0..rows.len())
+                .filter(|&i| rows[i].verdict.learned.is_some() && a.outcome.get(case_of[i]).is_some_and(|o| o.is_ok()))
+                .collect();
+            let model_words: HashMap<usize, Vec<String>> = listed
+                .par_iter()
+                .map(|&i| {
+                    let t = &rows[i];
+                    (i, cfg.classifier.learned_words(&t.review.full_text(), t.verdict.tier))
+                })
+                .collect();
+            let call_row = |i: usize, ci: usize| -> CallRow<'_> {
                 let t = &rows[i];
                 let mut evidence = t.verdict.evidence_zh();
-                if named && t.verdict.learned.is_some() {
-                    let words = cfg.classifier.learned_words(&t.review.full_text(), t.verdict.tier);
+                if let Some(words) = model_words.get(&i) {
                     if !words.is_empty() {
                         let said = format!("模型判断：{}", words.join("、"));
                         evidence = match evidence.as_str() {
@@ -464,7 +474,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                     .iter()
                     .filter(|&&ci| a.outcome[ci] == Ok(ai))
                     .flat_map(|&ci| case_rows(ci).into_iter().map(move |r| (r, ci)))
-                    .map(|(r, ci)| call_row(r, ci, true))
+                    .map(|(r, ci)| call_row(r, ci))
                     .collect();
                 staged.write(&format!("calls/{}.csv", list_names[ai]), |w| {
                     out_csv::write_calls(w, &list)
@@ -481,7 +491,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                 out_csv::write_backlog(w, backlog.len(), |k| {
                     let (r, ci, why) = backlog[k];
                     BacklogRow {
-                        call: call_row(r, ci, false),
+                        call: call_row(r, ci),
                         reason: why.zh(),
                     }
                 })
