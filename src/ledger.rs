@@ -176,7 +176,7 @@ impl Default for FollowUp {
     }
 }
 
-/// A case as `carried` reads it: id, key, status, agent, unreached since.
+/// A case as `carried` reads it: id, key, status, agent, unreached since, first day.
 type CaseRow = (i64, String, String, Option<String>, Option<String>, String);
 /// A case as `record_outcomes` reads it: id, status, agent, level, run, unreached since.
 type HandedRow = (i64, String, Option<String>, Option<String>, Option<i64>, Option<String>);
@@ -469,19 +469,21 @@ impl Ledger {
     }
 
     /// The cases an agent still holds, by case key: handed out and not yet
-    /// reported, or not reached and not yet due to come back. The newest
-    /// one's id and agent. Few are held at a time (what agents hold), so
-    /// they are read in one pass.
-    pub fn held_cases(&self) -> Result<HashMap<String, (i64, Option<String>)>> {
+    /// reported, or not reached and not yet due to come back. Their ids,
+    /// oldest first, and the newest one's agent. Few are held at a time
+    /// (what agents hold), so they are read in one pass.
+    pub fn held_cases(&self) -> Result<HashMap<String, (Vec<i64>, Option<String>)>> {
         let mut stmt = self.conn.prepare(
             "SELECT case_key, id, agent FROM cases
              WHERE status = 'open' OR (status = 'retry' AND next_day > ?1) ORDER BY id",
         )?;
-        let mut out = HashMap::new();
+        let mut out: HashMap<String, (Vec<i64>, Option<String>)> = HashMap::new();
         let mut rows = stmt.query(params![self.today])?;
         while let Some(r) = rows.next()? {
-            // later cases overwrite earlier ones
-            out.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+            let held = out.entry(r.get(0)?).or_default();
+            held.0.push(r.get(1)?);
+            // the newest case's agent holds the buyer
+            held.1 = r.get(2)?;
         }
         Ok(out)
     }

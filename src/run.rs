@@ -294,9 +294,11 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                         holders.insert(ci, h.clone());
                     }
                 }
-                if let Some((id, holder)) = open.get(key) {
-                    if !case.ledger_ids.contains(id) {
-                        case.ledger_ids.push(*id);
+                if let Some((ids, holder)) = open.get(key) {
+                    for id in ids {
+                        if !case.ledger_ids.contains(id) {
+                            case.ledger_ids.push(*id);
+                        }
                     }
                     if case.carry.is_none() {
                         case.carry = Some(Carry::Open);

@@ -653,3 +653,51 @@ fn a_second_run_the_same_day_deals_the_day_again() {
     assert_eq!(l["1004"].1, "今日改派：原由老王跟进");
     assert_eq!(ledger_counts(&wd)[1], 7, "one case per buyer, however many runs");
 }
+
+/// A ledger an older version left with two open cases for one buyer: the
+/// buyer's next review joins both into one.
+#[test]
+fn two_open_cases_of_one_buyer_become_one() {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    wd.write(
+        "d1.csv",
+        export(&[
+            r("7001", "小王", "质量太差了，洗一次就起球", "2026-11-23 10:00"),
+            r("7002", "小王", "做工粗糙，线头到处都是", "2026-11-23 11:00"),
+        ]),
+    );
+    run_day(&wd, "d1.csv", "2026-11-24");
+    {
+        // split the buyer's case in two, as older versions could leave it
+        let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
+        c.execute_batch(
+            "INSERT INTO cases (case_key, tier, status, agent, level, first_day, assigned_day, assigned_run, run_id)
+             SELECT case_key, tier, status, agent, level, first_day, assigned_day, assigned_run, run_id FROM cases;
+             UPDATE reviews SET case_id = (SELECT MAX(id) FROM cases) WHERE order_id = '7002';",
+        )
+        .unwrap();
+    }
+    wd.write(
+        "d2.csv",
+        export(&[r("7003", "小王", "又买了一件，还是起球", "2026-11-24 10:00")]),
+    );
+    run_day(&wd, "d2.csv", "2026-11-25");
+    let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
+    let open: i64 = c
+        .query_row(
+            "SELECT COUNT(*) FROM cases WHERE case_key = 'buyer:小王' AND status = 'open'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(open, 1);
+    let cases_of_reviews: i64 = c
+        .query_row(
+            "SELECT COUNT(DISTINCT case_id) FROM reviews WHERE order_id IN ('7001', '7002', '7003')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(cases_of_reviews, 1);
+}
