@@ -136,6 +136,15 @@ pub struct CarriedCase {
     pub in_hand: Vec<u128>,
 }
 
+/// A buyer's cases an agent still holds (see `Ledger::held_cases`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Held {
+    /// The cases, oldest first.
+    pub ids: Vec<i64>,
+    /// Who holds the newest.
+    pub agent: Option<String>,
+}
+
 /// What the ledger knows of a review read today.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Known {
@@ -472,18 +481,18 @@ impl Ledger {
     /// reported, or not reached and not yet due to come back. Their ids,
     /// oldest first, and the newest one's agent. Few are held at a time
     /// (what agents hold), so they are read in one pass.
-    pub fn held_cases(&self) -> Result<HashMap<String, (Vec<i64>, Option<String>)>> {
+    pub fn held_cases(&self) -> Result<HashMap<String, Held>> {
         let mut stmt = self.conn.prepare(
             "SELECT case_key, id, agent FROM cases
              WHERE status = 'open' OR (status = 'retry' AND next_day > ?1) ORDER BY id",
         )?;
-        let mut out: HashMap<String, (Vec<i64>, Option<String>)> = HashMap::new();
+        let mut out: HashMap<String, Held> = HashMap::new();
         let mut rows = stmt.query(params![self.today])?;
         while let Some(r) = rows.next()? {
             let held = out.entry(r.get(0)?).or_default();
-            held.0.push(r.get(1)?);
+            held.ids.push(r.get(1)?);
             // the newest case's agent holds the buyer
-            held.1 = r.get(2)?;
+            held.agent = r.get(2)?;
         }
         Ok(out)
     }

@@ -19,7 +19,7 @@ use crate::cli::{Cli, Command, Format, RulesAction};
 use crate::config::{self, Config};
 use crate::exit::ExitCode;
 use crate::input::{self, InputError, Rejected, Review, Row};
-use crate::ledger::{Carry, Handed, Ledger};
+use crate::ledger::{Carry, Handed, Held, Ledger};
 use crate::output::csv::{self as out_csv, BacklogRow, CallRow, TriagedRow};
 use crate::output::json::{self, FileCounts, Summary};
 use crate::output::Staged;
@@ -294,7 +294,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                         holders.insert(ci, h.clone());
                     }
                 }
-                if let Some((ids, holder)) = open.get(key) {
+                if let Some(Held { ids, agent: holder }) = open.get(key) {
                     for id in ids {
                         if !case.ledger_ids.contains(id) {
                             case.ledger_ids.push(*id);
