@@ -861,7 +861,9 @@ pub fn read_reviews(
         let row = parse_row(&shown, line, file_index, &record, &cols, width, enc_name);
         // parse_row reads a rounded order number as none; count them for the warning
         let order_cell = cols[2].and_then(|c| record.get(c)).unwrap_or_default();
-        if matches!(row, Row::Review(_)) && looks_rounded(String::from_utf8_lossy(order_cell).trim()) {
+        let order = String::from_utf8_lossy(order_cell);
+        let order = order.trim();
+        if matches!(row, Row::Review(_)) && looks_rounded(order_unwrapped(order).unwrap_or(order)) {
             rounded += 1;
         }
         on_row(row);
@@ -946,12 +948,12 @@ fn parse_row(
     if rating == Rating::Good {
         return Row::Good;
     }
+    if let Some(bare) = order_unwrapped(&values[2]) {
+        values[2] = bare.to_string();
+    }
     // an order number Excel rounded (2.23345E+18) tells no order apart
     if looks_rounded(&values[2]) {
         values[2].clear();
-    }
-    if let Some(bare) = order_unwrapped(&values[2]) {
-        values[2] = bare.to_string();
     }
     let [text, _, order_id, buyer, created_at, item, follow_up] = &values;
     Row::Review(Review::new(

@@ -632,9 +632,11 @@ fn read_all(
                 if format.rounded_orders > 0 {
                     bar.suspend(|| {
                         eprintln!(
-                            "triage: warning: {}: {} order numbers were rounded by Excel (like 2.23345E+18) and are read as missing; \
+                            "triage: warning: {}: {} order number{} rounded by Excel (like 2.23345E+18) and read as missing; \
                              reviews are told apart by buyer, time and text. Export again without opening the file in Excel, or set the column to text",
-                            fc.file, format.rounded_orders
+                            fc.file,
+                            format.rounded_orders,
+                            if format.rounded_orders == 1 { " was" } else { "s were" }
                         )
                     });
                 }

@@ -266,14 +266,15 @@ fn order_numbers_rounded_by_excel_do_not_merge_buyers() {
         "订单编号,买家昵称,评价时间,评价等级,评价内容\n\
          2.23345E+18,t**1,2026-11-20 10:00,差评,东西是坏的\n\
          2.23345E+18,t**1,2026-11-20 11:00,差评,东西是坏的\n\
-         2.23345E+18,t**1,2026-11-20 12:00,差评,东西是坏的\n",
+         2.23345E+18,t**1,2026-11-20 12:00,差评,东西是坏的\n\
+         '2.23345E+18,t**1,2026-11-20 13:00,差评,东西是坏的\n",
     );
     wd.write("agents.csv", "name,level,capacity\n张敏,senior,70\n");
     wd.run(&["excel.csv", "--agents", "agents.csv"])
         .expect_code(0)
-        .expect_stderr_contains("excel.csv: 3 order numbers were rounded by Excel");
+        .expect_stderr_contains("excel.csv: 4 order numbers were rounded by Excel");
     let s = wd.json("triage-out/summary.json");
-    assert_eq!((s["triaged"].as_u64(), s["skipped"].as_u64()), (Some(3), Some(0)));
+    assert_eq!((s["triaged"].as_u64(), s["skipped"].as_u64()), (Some(4), Some(0)));
     let rows = wd.csv_rows("triage-out/triaged.csv");
     assert!(rows.iter().all(|r| r["order_id"].is_empty()), "{rows:?}");
 }
