@@ -861,9 +861,7 @@ pub fn read_reviews(
         let row = parse_row(&shown, line, file_index, &record, &cols, width, enc_name);
         // parse_row reads a rounded order number as none; count them for the warning
         let order_cell = cols[2].and_then(|c| record.get(c)).unwrap_or_default();
-        let order = String::from_utf8_lossy(order_cell);
-        let order = order.trim();
-        if matches!(row, Row::Review(_)) && looks_rounded(order_unwrapped(order).unwrap_or(order)) {
+        if matches!(row, Row::Review(_)) && looks_rounded(bare_order(&String::from_utf8_lossy(order_cell))) {
             rounded += 1;
         }
         on_row(row);
@@ -971,8 +969,15 @@ fn parse_row(
     ))
 }
 
-/// An order number as tools write it to keep spreadsheets off it: `="123…"`
-/// or `'123…`. `None` when it is written plain.
+/// An order number as written in a cell, bare: tools (and our own call
+/// lists, see `output::csv::order_cell`) write `="123…"` or `'123…` to keep
+/// spreadsheets off it.
+pub fn bare_order(s: &str) -> &str {
+    let s = s.trim();
+    order_unwrapped(s).unwrap_or(s)
+}
+
+/// The number inside `="123…"` or `'123…`; `None` when it is written plain.
 fn order_unwrapped(s: &str) -> Option<&str> {
     let inner = s
         .strip_prefix("=\"")
@@ -1222,6 +1227,10 @@ mod tests {
         assert_eq!(order_unwrapped("‘290876543210"), Some("290876543210"));
         assert_eq!(order_unwrapped("3391027745512093811"), None);
         assert_eq!(order_unwrapped("'"), None);
+        // what a call list writes reads back whole
+        let cell = crate::output::csv::order_cell("3849201938475610293");
+        assert_eq!(bare_order(&cell), "3849201938475610293");
+        assert_eq!(bare_order(" A123 "), "A123");
     }
 
     #[test]
@@ -1395,7 +1404,7 @@ pub fn read_call_results(path: &Path) -> Result<Vec<(String, String, String)>, V
         match rec {
             Ok(r) => {
                 let line = r.position().map_or(0, |p| p.line());
-                let id = crate::output::csv::order_from_cell(r.get(order).unwrap_or(""));
+                let id = bare_order(r.get(order).unwrap_or("")).to_string();
                 out.push((format!("{shown}:{line}"), id, r.get(result).unwrap_or("").to_string()));
             }
             Err(e) => problems.push(format!("{shown}: {e}")),

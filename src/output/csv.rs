@@ -27,22 +27,13 @@ pub fn safe_cell(s: &str) -> Cow<'_, str> {
 }
 
 /// An order number a spreadsheet keeps whole: long digit strings are written
-/// as `="…"`, which Excel and WPS show as text instead of 3.8E+18.
+/// as `="…"`, which Excel and WPS show as text instead of 3.8E+18
+/// (`input::bare_order` reads it back).
 pub fn order_cell(s: &str) -> Cow<'_, str> {
     if s.len() >= 12 && s.bytes().all(|b| b.is_ascii_digit()) {
         Cow::Owned(format!("=\"{s}\""))
     } else {
         safe_cell(s)
-    }
-}
-
-/// Undo `order_cell`, for reading a call list back.
-pub fn order_from_cell(s: &str) -> String {
-    let t = s.trim();
-    if let Some(inner) = t.strip_prefix("=\"").and_then(|r| r.strip_suffix('"')) {
-        inner.to_string()
-    } else {
-        t.trim_start_matches('\'').to_string()
     }
 }
 
@@ -260,7 +251,6 @@ mod tests {
         assert_eq!(safe_cell("快递太慢"), "快递太慢");
         assert_eq!(order_cell("3849201938475610293"), "=\"3849201938475610293\"");
         assert_eq!(order_cell("A123"), "A123");
-        assert_eq!(order_from_cell("=\"3849201938475610293\""), "3849201938475610293");
     }
 
     #[test]

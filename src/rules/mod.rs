@@ -493,26 +493,24 @@ mod tests {
         }
     }
 
-    /// Levels may name tiers as labelled sheets do: 快递, 2, courier.
-    #[test]
-    fn levels_take_tiers_by_key_chinese_name_or_number() {
-        let files = [("levels.txt", "新人: 1 快递\nsenior: *\n")];
-        let set = RuleSet::from_files(
+    /// A rules set from (file name, text) pairs.
+    fn from_texts(files: &[(&str, &str)]) -> Result<RuleSet, RulesError> {
+        RuleSet::from_files(
             "test".into(),
             files.iter().map(|(n, t)| (n.to_string(), n.to_string(), t.as_bytes())),
         )
-        .unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    /// Levels may name tiers as labelled sheets do: 快递, 2, courier.
+    #[test]
+    fn levels_take_tiers_by_key_chinese_name_or_number() {
+        let set = from_texts(&[("levels.txt", "新人: 1 快递\nsenior: *\n")]).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(set.level("新人").unwrap().tiers, [Tier::NewBuyer, Tier::Courier]);
     }
 
     #[test]
     fn problems_are_listed_by_file_and_line() {
-        let files = [("quality.txt", "re: (坏\n质量差 + \n")];
-        let err = RuleSet::from_files(
-            "test".into(),
-            files.iter().map(|(n, t)| (n.to_string(), n.to_string(), t.as_bytes())),
-        )
-        .unwrap_err();
+        let err = from_texts(&[("quality.txt", "re: (坏\n质量差 + \n")]).unwrap_err();
         let shown = err.to_string();
         let first = shown.find("quality.txt:1:").expect(&shown);
         let second = shown.find("quality.txt:2:").expect(&shown);
@@ -521,15 +519,11 @@ mod tests {
 
     #[test]
     fn cross_file_problems_name_both_places() {
-        let files = [
+        let err = from_texts(&[
             ("courier.txt", "快递太慢\n"),
             ("quality.txt", "质量差\n快递太慢\nre: (坏\n"),
             ("levels.txt", "junior: new_buyer courrier\n"),
-        ];
-        let err = RuleSet::from_files(
-            "test".into(),
-            files.iter().map(|(n, t)| (n.to_string(), n.to_string(), t.as_bytes())),
-        )
+        ])
         .unwrap_err();
         let msgs: Vec<String> = err.problems.iter().map(|p| p.to_string()).collect();
         assert!(msgs.contains(&"levels.txt:1: unknown tier `courrier` (expected new_buyer, courier, service, quality, fraud, unclassified, their Chinese names, numbers 1-5, or *)".to_string()), "{msgs:?}");

@@ -89,15 +89,20 @@ fn fill(wd: &Workdir, agent: &str, results: &[(&str, &str)]) {
 
 /// Rows in each ledger table: runs, cases, reviews, outcomes.
 fn ledger_counts(wd: &Workdir) -> Vec<i64> {
-    let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
     ["runs", "cases", "reviews", "outcomes"]
         .iter()
-        .map(|t| {
-            c.query_row(&format!("SELECT COUNT(*) FROM {t}"), [], |r| r.get(0))
-                .unwrap()
-        })
+        .map(|t| ledger_count(wd, &format!("SELECT COUNT(*) FROM {t}")))
         .collect()
 }
+
+/// The one number a `SELECT COUNT(…)` over the ledger gives.
+fn ledger_count(wd: &Workdir, sql: &str) -> i64 {
+    let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
+    c.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// The buyer's cases in the ledger that are open.
+const WANG_OPEN: &str = "SELECT COUNT(*) FROM cases WHERE case_key = 'buyer:小王' AND status = 'open'";
 
 fn run_day(wd: &Workdir, file: &str, today: &str) -> serde_json::Value {
     wd.run(&[file, "--agents", "agents.csv", "--today", today, "--format", "json"])
@@ -491,29 +496,20 @@ fn a_follow_up_on_an_open_case_stays_with_its_agent() {
     );
     assert_eq!(s["backlog"], 1);
 
-    let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
-    let open_for_wang: i64 = c
-        .query_row(
-            "SELECT COUNT(*) FROM cases WHERE case_key = 'buyer:小王' AND status = 'open'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(open_for_wang, 1, "one case for the buyer, not one per day");
-    drop(c);
+    assert_eq!(
+        ledger_count(&wd, WANG_OPEN),
+        1,
+        "one case for the buyer, not one per day"
+    );
 
     fill(&wd, "老王", &[("3001", "已解决")]);
     wd.run(&["record", "triage-out/calls/老王.csv", "--today", "2026-11-25"])
         .expect_code(0)
         .expect_stdout_contains("1 resolved");
-    let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
-    let left: i64 = c
-        .query_row(
-            "SELECT COUNT(*) FROM cases WHERE case_key = 'buyer:小王' AND status NOT IN ('resolved', 'merged')",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let left = ledger_count(
+        &wd,
+        "SELECT COUNT(*) FROM cases WHERE case_key = 'buyer:小王' AND status NOT IN ('resolved', 'merged')",
+    );
     assert_eq!(left, 0, "nothing of the buyer is left open");
 }
 
@@ -683,21 +679,10 @@ fn two_open_cases_of_one_buyer_become_one() {
         export(&[r("7003", "小王", "又买了一件，还是起球", "2026-11-24 10:00")]),
     );
     run_day(&wd, "d2.csv", "2026-11-25");
-    let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
-    let open: i64 = c
-        .query_row(
-            "SELECT COUNT(*) FROM cases WHERE case_key = 'buyer:小王' AND status = 'open'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(open, 1);
-    let cases_of_reviews: i64 = c
-        .query_row(
-            "SELECT COUNT(DISTINCT case_id) FROM reviews WHERE order_id IN ('7001', '7002', '7003')",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    assert_eq!(ledger_count(&wd, WANG_OPEN), 1);
+    let cases_of_reviews = ledger_count(
+        &wd,
+        "SELECT COUNT(DISTINCT case_id) FROM reviews WHERE order_id IN ('7001', '7002', '7003')",
+    );
     assert_eq!(cases_of_reviews, 1);
 }
