@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
-use crate::input::open_decoded;
+use crate::input::{open_decoded, Decoded};
 use crate::ledger::Carry;
 use crate::rules::RuleSet;
 use crate::tier::Tier;
@@ -66,8 +66,12 @@ fn read_capacity(raw: &str) -> Option<usize> {
 pub fn read_roster(path: &Path, rules: &RuleSet) -> Result<Vec<Agent>, RosterError> {
     let shown = path.display().to_string();
     let err = |m: String| RosterError { problems: vec![m] };
-    let (stream, _) = open_decoded(path, None, Arc::new(AtomicU64::new(0))).map_err(|e| err(e.to_string()))?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(stream);
+    let Decoded { stream, delimiter, .. } =
+        open_decoded(path, None, Arc::new(AtomicU64::new(0))).map_err(|e| err(e.to_string()))?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(stream);
     let headers: Vec<String> = rdr
         .headers()
         .map_err(|e| err(format!("{shown}:1: {e}")))?

@@ -583,7 +583,7 @@ pub fn open_decoded(
     path: &Path,
     forced: Option<&'static Encoding>,
     count: Arc<AtomicU64>,
-) -> Result<(Box<dyn BufRead + Send>, &'static Encoding), InputError> {
+) -> Result<Decoded, InputError> {
     let shown = path.display().to_string();
     let raw: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(io::stdin())
@@ -613,16 +613,42 @@ pub fn open_decoded(
         Some(e) => Encoding::for_bom(&head).map_or(e, |(b, _)| b),
         None => sniff_encoding(&head),
     };
+    // the delimiter from the text itself: the decoder's first read may hand
+    // out only a few bytes, less than a header line
+    let delimiter = {
+        let (enc, bom) = Encoding::for_bom(&head).unwrap_or((enc, 0));
+        let (text, _) = enc.decode_without_bom_handling(&head[bom..]);
+        sniff_delimiter_of_lines(&text)
+    };
     let stream = io::Cursor::new(head).chain(raw);
     let decoded = DecodeReaderBytesBuilder::new()
         .encoding(Some(enc))
         .bom_override(true)
         .strip_bom(true)
         .build(stream);
-    Ok((
-        Box::new(BufReader::with_capacity(256 * 1024, CrlfToLf::new(decoded))),
-        enc,
-    ))
+    Ok(Decoded {
+        stream: Box::new(BufReader::with_capacity(256 * 1024, CrlfToLf::new(decoded))),
+        encoding: enc,
+        delimiter,
+    })
+}
+
+/// An opened file, decoded to UTF-8 as it is read.
+pub struct Decoded {
+    pub stream: Box<dyn BufRead + Send>,
+    pub encoding: &'static Encoding,
+    /// The field delimiter sniffed from the first lines.
+    pub delimiter: u8,
+}
+
+/// The delimiter of a file's first lines: that of the first of the first
+/// ten lines holding any (a title line or a blank one above the headers has
+/// none), comma when none does.
+fn sniff_delimiter_of_lines(text: &str) -> u8 {
+    text.lines()
+        .take(MAX_HEADER_LINE as usize)
+        .find(|l| l.contains([',', '\t', ';']))
+        .map_or(b',', sniff_delimiter)
 }
 
 /// Turns each CRLF into LF as it reads. The CSV reader dates a record by
@@ -794,15 +820,11 @@ pub fn read_reviews(
     mut on_row: impl FnMut(Row),
 ) -> Result<FileFormat, InputError> {
     let shown = path.display().to_string();
-    let (mut stream, enc) = open_decoded(path, opts.encoding, count)?;
-    let delimiter = {
-        let buf = stream.fill_buf().map_err(|err| InputError::Io {
-            file: shown.clone(),
-            err,
-        })?;
-        let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
-        sniff_delimiter(&String::from_utf8_lossy(&buf[..end]))
-    };
+    let Decoded {
+        stream,
+        encoding: enc,
+        delimiter,
+    } = open_decoded(path, opts.encoding, count)?;
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -1070,12 +1092,7 @@ fn excel_serial(s: &str) -> Option<u64> {
 pub fn read_columns(path: &Path, wanted: &[&str]) -> anyhow::Result<Vec<(u64, Vec<String>)>> {
     use anyhow::Context;
     let shown = path.display().to_string();
-    let (mut stream, _) = open_decoded(path, None, Arc::new(AtomicU64::new(0)))?;
-    let delimiter = {
-        let buf = stream.fill_buf().with_context(|| format!("{shown}: cannot read"))?;
-        let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
-        sniff_delimiter(&String::from_utf8_lossy(&buf[..end]))
-    };
+    let Decoded { stream, delimiter, .. } = open_decoded(path, None, Arc::new(AtomicU64::new(0)))?;
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
@@ -1290,6 +1307,12 @@ mod tests {
         assert_eq!(sniff_delimiter("a\tb\tc"), b'\t');
         assert_eq!(sniff_delimiter("a;b;\"x,y\""), b';');
         assert_eq!(sniff_delimiter("onlyone"), b',');
+        // a title line or a blank one above the headers has no say
+        assert_eq!(
+            sniff_delimiter_of_lines("评价导出 2026-11-20\n\na\tb,c\tx\n1\t2\t3"),
+            b'\t'
+        );
+        assert_eq!(sniff_delimiter_of_lines("no delimiter here"), b',');
     }
 
     #[test]
@@ -1382,8 +1405,12 @@ mod fuzz {
 /// result cell) for every row, or every problem found (file:line: reason).
 pub fn read_call_results(path: &Path) -> Result<Vec<(String, String, String)>, Vec<String>> {
     let shown = path.display().to_string();
-    let (stream, _) = open_decoded(path, None, Arc::new(AtomicU64::new(0))).map_err(|e| vec![e.to_string()])?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(stream);
+    let Decoded { stream, delimiter, .. } =
+        open_decoded(path, None, Arc::new(AtomicU64::new(0))).map_err(|e| vec![e.to_string()])?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(stream);
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h
             .iter()

@@ -292,6 +292,23 @@ fn a_roster_without_capacities_gives_each_agent_a_day_s_work() {
 }
 
 #[test]
+fn a_roster_saved_as_tab_separated_text_reads() {
+    let wd = Workdir::new();
+    wd.write("reviews.csv", low_reviews(30, 5000, "质量太差了，用两天就坏"));
+    wd.write(
+        "agents.txt",
+        "姓名\t级别\t容量\r\n张敏\t资深\t20\r\n王磊\tsenior\t5\r\n",
+    );
+    wd.run(&["reviews.csv", "--agents", "agents.txt"]).expect_code(0);
+    let s = wd.json("triage-out/summary.json");
+    assert_eq!(
+        (s["assigned"].as_u64(), s["backlog"].as_u64()),
+        (Some(25), Some(5)),
+        "{s}"
+    );
+}
+
+#[test]
 fn agents_whose_names_make_the_same_file_each_get_their_own_list() {
     let wd = Workdir::new();
     wd.write("reviews.csv", low_reviews(9, 6000, "做工粗糙，线头到处都是"));

@@ -47,7 +47,7 @@ fn jd_text(sep: &str) -> String {
 }
 
 #[test]
-fn the_same_reviews_in_three_encodings_give_the_same_triage() {
+fn the_same_reviews_in_any_encoding_or_separator_give_the_same_triage() {
     let wd = Workdir::new();
     let text = jd_text(",");
     wd.write("utf8.csv", &text);
@@ -63,8 +63,20 @@ fn the_same_reviews_in_three_encodings_give_the_same_triage() {
         utf16.extend_from_slice(&u.to_le_bytes());
     }
     wd.write("utf16.txt", utf16);
+    // tab-separated text saved as UTF-8, and as GBK under a title line
+    wd.write("tab.csv", &tab);
+    let titled = format!("京东评价导出 2026-11-22\r\n{tab}");
+    let (gbk_tab, _, _) = encoding_rs::GB18030.encode(&titled);
+    wd.write("gbk-tab.txt", gbk_tab.as_ref());
     let mut outputs = Vec::new();
-    for f in ["utf8.csv", "utf8bom.csv", "gbk.csv", "utf16.txt"] {
+    for f in [
+        "utf8.csv",
+        "utf8bom.csv",
+        "gbk.csv",
+        "utf16.txt",
+        "tab.csv",
+        "gbk-tab.txt",
+    ] {
         let out = format!("out-{f}");
         wd.run(&[f, "--out", &out]).expect_code(0);
         let rows = wd.csv_rows(&format!("{out}/triaged.csv"));
