@@ -977,8 +977,9 @@ pub fn print_summary(out: &mut dyn Write, s: &Summary, cfg: &Config) -> Result<(
     if s.rejected > 0 {
         writeln!(
             out,
-            "{} rows rejected: see {}",
+            "{} {} rejected: see {}",
             s.rejected,
+            if s.rejected == 1 { "row" } else { "rows" },
             cfg.out.join("rejected.csv").display()
         )?;
     }

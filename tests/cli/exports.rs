@@ -136,7 +136,7 @@ fn bad_rows_are_rejected_with_file_line_and_reason_and_counted() {
     bytes.extend_from_slice(b"8,h,\xE5\xB7,\xFF\xFE bad\n");
     wd.write("messy.csv", &bytes);
     let run = wd.run(&["messy.csv"]);
-    run.expect_code(3).expect_stdout_contains("rejected: see");
+    run.expect_code(3).expect_stdout_contains("5 rows rejected: see");
     let s = wd.json("triage-out/summary.json");
     let n = |k: &str| s[k].as_u64().unwrap();
     assert_eq!(n("rows_read"), 9);
@@ -179,6 +179,14 @@ fn bad_rows_are_rejected_with_file_line_and_reason_and_counted() {
     let lines: Vec<&str> = rows.iter().map(|r| r["source_line"].as_str()).collect();
     assert_eq!(lines, ["2", "7", "10"]);
     assert_eq!(rows[1]["text"], "第一行\n第二行 质量差");
+
+    wd.write(
+        "one.csv",
+        "订单编号,买家昵称,评价等级,评价内容\n1,a,差评,快递太慢\n2,b,,没打分\n",
+    );
+    wd.run(&["one.csv"])
+        .expect_code(3)
+        .expect_stdout_contains("1 row rejected: see");
 }
 
 #[test]
