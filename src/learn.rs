@@ -40,7 +40,8 @@ pub struct Params {
     /// A cause is taken from the weights only with at least this margin
     /// (log-probability over the runner-up).
     pub cause_margin: f64,
-    /// new_buyer needs the polarity log-odds at or below minus this.
+    /// new_buyer needs the polarity log-odds at or below minus this; a
+    /// text of little more than a shrug is new_buyer only below plus this.
     pub praise_margin: f64,
     /// ... or, when the rules found praise words, below minus this.
     pub lean_margin: f64,
@@ -402,7 +403,10 @@ impl Model {
         // its only gripe was waved away: the buyer says so, whatever the
         // words weigh in the corpus
         // a slip of the finger is new_buyer whatever the rating says
-        let said_fine = happy && (praise && sig.only_generic || sig.waved) || sig.misclick && !complaint && !turned;
+        // (unless the words weigh clearly for a complaint: 差差差，只值… is
+        // no shrug)
+        let shrug = happy && (praise && sig.only_generic || sig.waved) && pol < p.praise_margin;
+        let said_fine = shrug || sig.misclick && !complaint && !turned;
         // the strongest cause (courier, service, quality) against unclassified and each other
         let c = cause_idx[0];
         let cause_margin = scores[c] - scores[cause_idx[1]];
