@@ -300,10 +300,12 @@ pub fn build_cases(reviews: &[CaseInput]) -> Vec<Case> {
                     if !case.ledger_ids.contains(&id) {
                         case.ledger_ids.push(id);
                     }
-                    // an escalation outranks a retry, which outranks a backlog
+                    // an escalation outranks a retry, which outranks a buyer
+                    // not called, who outranks a backlog
                     case.carry = Some(match (case.carry, why) {
                         (Some(Carry::Escalate), _) | (_, Carry::Escalate) => Carry::Escalate,
                         (Some(r @ Carry::Retry { .. }), _) | (_, r @ Carry::Retry { .. }) => r,
+                        (Some(Carry::Uncalled), _) | (_, Carry::Uncalled) => Carry::Uncalled,
                         _ => why,
                     });
                 }

@@ -12,7 +12,7 @@ use crate::cli::Format;
 use crate::config::{load_rules, parse_today};
 use crate::exit::ExitCode;
 use crate::input::read_call_results;
-use crate::ledger::{self, Outcome, Reported};
+use crate::ledger::{self, Blank, Outcome, Reported};
 use crate::tier::Tier;
 
 pub fn record_command(
@@ -24,6 +24,7 @@ pub fn record_command(
     let today = parse_today(today)?;
     let rules = load_rules(rules)?;
     let mut reports = Vec::new();
+    let mut blanks = Vec::new();
     let mut problems = Vec::new();
     for f in files {
         match read_call_results(f) {
@@ -39,7 +40,13 @@ pub fn record_command(
                             order_id: order,
                             outcome,
                         }),
-                        Ok(None) => {}
+                        // left empty: not called (an order Excel rounded
+                        // names no buyer, and says nothing)
+                        Ok(None) if crate::input::looks_rounded(&order) || order.trim().is_empty() => {}
+                        Ok(None) => blanks.push(Blank {
+                            source,
+                            order_id: order,
+                        }),
                         Err(why) => problems.push(format!("{source}: {why}")),
                     }
                 }
@@ -53,7 +60,14 @@ pub fn record_command(
             problems.join("\n  ")
         );
     }
-    let done = ledger::record_outcomes(ledger_path, &today, &reports, rules.followup, &rules.full_levels())?;
+    let done = ledger::record_outcomes(
+        ledger_path,
+        &today,
+        &reports,
+        &blanks,
+        rules.followup,
+        &rules.full_levels(),
+    )?;
     let before = match done.already {
         0 => String::new(),
         1 => "; 1 was recorded before".to_string(),
@@ -68,6 +82,13 @@ pub fn record_command(
         done.escalated,
         done.retry,
     );
+    if done.uncalled > 0 {
+        println!(
+            "{} buyer{} left empty (not called): back on the next day's list, to the same agent when free",
+            done.uncalled,
+            if done.uncalled == 1 { "" } else { "s" },
+        );
+    }
     Ok(ExitCode::Ok)
 }
 
@@ -97,8 +118,8 @@ pub fn status_command(ledger_path: &Path, today: Option<&str>, format: Format) -
     }
     writeln!(
         out,
-        "waiting: {} backlog, {} escalated to a senior, {} to try again",
-        s.backlog, s.escalations, s.retry
+        "waiting: {} backlog, {} escalated to a senior, {} to try again, {} not called",
+        s.backlog, s.escalations, s.retry, s.not_called
     )?;
     writeln!(
         out,

@@ -16,7 +16,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::input::{Rating, Review, ReviewFields};
 
 /// Schema version this build writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 /// How long a run waits for another run on the same ledger.
 const BUSY_WAIT: Duration = Duration::from_secs(10);
 
@@ -32,7 +32,8 @@ CREATE TABLE cases (
     tier TEXT NOT NULL,
     -- open: handed out and not reported; backlog: no one could take it;
     -- escalate: a new hire could not resolve it; retry: not reached;
-    -- resolved: done, never comes back
+    -- uncalled: on a call list recorded with its result left empty (not
+    -- called), comes back the next day; resolved: done, never comes back
     status TEXT NOT NULL,
     agent TEXT,
     level TEXT,
@@ -103,6 +104,9 @@ pub enum Carry {
     /// reached and not yet due), and the buyer wrote again (a follow-up,
     /// another order): it stays with that agent.
     Open,
+    /// On an earlier day's list that was recorded with this buyer's result
+    /// left empty: not called, so dealt again, to the same agent when free.
+    Uncalled,
 }
 
 impl Carry {
@@ -117,6 +121,7 @@ impl Carry {
             Carry::Open => "买家又评：仍由您跟进",
             // on this agent's earlier list today too: not a second buyer
             Carry::Today => "今日已派",
+            Carry::Uncalled => "上次未打：请先联系",
         }
     }
 }
@@ -186,7 +191,15 @@ impl Default for FollowUp {
 }
 
 /// A case as `carried` reads it: id, key, status, agent, unreached since, first day.
-type CaseRow = (i64, String, String, Option<String>, Option<String>, String);
+type CaseRow = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
 /// A case as `record_outcomes` reads it: id, status, agent, level, run, unreached since.
 type HandedRow = (i64, String, Option<String>, Option<String>, Option<i64>, Option<String>);
 
@@ -222,6 +235,9 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
                 .with_context(|| format!("cannot create the ledger tables in {}", path.display()))?;
             conn.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         }
+        // version 2 added the status `uncalled`, which version 1 would never
+        // bring back: the number keeps an older triage off such a ledger
+        1 => conn.pragma_update(None, "user_version", SCHEMA_VERSION)?,
         SCHEMA_VERSION => {}
         v => bail!(
             "{}: ledger schema version {v} is newer than this triage understands ({SCHEMA_VERSION}); use a newer triage",
@@ -306,14 +322,23 @@ impl Ledger {
         // today's earlier runs' open cases too: a second run on one day deals
         // the day's work again (same agent when still on the roster and free),
         // so its lists hold the whole day and no one gets two days' work
-        const COMING_BACK: &str = "status IN ('backlog', 'escalate') OR (status = 'retry' AND next_day <= ?1) \
+        const COMING_BACK: &str =
+            "status IN ('backlog', 'escalate', 'uncalled') OR (status = 'retry' AND next_day <= ?1) \
              OR (status = 'open' AND assigned_day = ?1)";
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT id, case_key, status, agent, unreached_since, first_day FROM cases WHERE {COMING_BACK} ORDER BY first_day, id"
+            "SELECT id, case_key, status, agent, unreached_since, first_day, assigned_day FROM cases WHERE {COMING_BACK} ORDER BY first_day, id"
         ))?;
         let rows: Vec<CaseRow> = stmt
             .query_map(params![self.today], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
             })?
             .collect::<rusqlite::Result<_>>()?;
         // the reviews of all of them in one pass, not one query per case
@@ -379,7 +404,7 @@ impl Ledger {
             ));
         }
         let mut out = Vec::with_capacity(rows.len());
-        for (((id, case_key, status, agent, since, first_day), mut reviews), mut in_hand) in
+        for (((id, case_key, status, agent, since, first_day, assigned_day), mut reviews), mut in_hand) in
             rows.into_iter().zip(reviews).zip(held_today)
         {
             reviews.sort_by_key(|r| r.0);
@@ -390,6 +415,9 @@ impl Ledger {
                 },
                 "escalate" => Carry::Escalate,
                 "open" => Carry::Today,
+                // not called on today's own list: the day's work, dealt again
+                "uncalled" if assigned_day.as_deref() == Some(self.today.as_str()) => Carry::Today,
+                "uncalled" => Carry::Uncalled,
                 _ => {
                     let waited = since.as_deref().map_or(0, |s| days_between(s, &self.today));
                     Carry::Retry {
@@ -543,9 +571,13 @@ impl Ledger {
                 tx.execute("UPDATE reviews SET case_id = ?1 WHERE case_id = ?2", params![id, other])?;
                 tx.execute("UPDATE cases SET status = 'merged' WHERE id = ?1", params![other])?;
             }
-            // an escalated case keeps its count; a senior's list now holds it
+            // an escalated case keeps its count; a senior's list now holds it.
+            // A buyer reported not called on today's list stays so when the
+            // day is dealt again: tomorrow brings them back.
             tx.execute(
-                "UPDATE cases SET tier = ?2, status = ?3, agent = COALESCE(?4, agent), level = COALESCE(?5, level),
+                "UPDATE cases SET tier = ?2,
+                 status = CASE WHEN status = 'uncalled' AND assigned_day = ?8 AND ?3 = 'open' THEN 'uncalled' ELSE ?3 END,
+                 agent = COALESCE(?4, agent), level = COALESCE(?5, level),
                  assigned_day = COALESCE(?6, assigned_day), assigned_run = COALESCE(?7, assigned_run), next_day = NULL
                  WHERE id = ?1",
                 params![
@@ -555,7 +587,8 @@ impl Ledger {
                     agent,
                     level,
                     h.agent.map(|_| self.today.as_str()),
-                    h.agent.map(|_| self.run_id)
+                    h.agent.map(|_| self.run_id),
+                    self.today
                 ],
             )?;
         }
@@ -725,6 +758,13 @@ impl Outcome {
     }
 }
 
+/// A call-list row whose result was left empty.
+#[derive(Debug, Clone)]
+pub struct Blank {
+    pub source: String,
+    pub order_id: String,
+}
+
 /// One result read from a call list.
 #[derive(Debug, Clone)]
 pub struct Reported {
@@ -741,6 +781,8 @@ pub struct Recorded {
     pub resolved: usize,
     pub escalated: usize,
     pub retry: usize,
+    /// Cases whose rows were left empty (not called): back the next day.
+    pub uncalled: usize,
 }
 
 /// Apply reported results in one transaction: every error is collected and,
@@ -749,6 +791,7 @@ pub fn record_outcomes(
     path: &Path,
     today: &str,
     reports: &[Reported],
+    blanks: &[Blank],
     rules: FollowUp,
     full_levels: &[String],
 ) -> Result<Recorded> {
@@ -853,6 +896,38 @@ pub fn record_outcomes(
             }
         }
     }
+    // Rows left empty on a list that was handed in: those buyers were not
+    // called. A case still open (no other row of its call gave a result)
+    // comes back the next day.
+    let mut uncalled: Vec<i64> = Vec::new();
+    for blank in blanks {
+        let case: Option<(i64, String, Option<i64>)> = tx
+            .query_row(
+                "SELECT c.id, c.status, c.assigned_run
+                 FROM reviews r JOIN cases c ON c.id = r.case_id WHERE r.order_id = ?1 ORDER BY c.id DESC LIMIT 1",
+                params![blank.order_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        match case {
+            None => problems.push(format!(
+                "{}: order {} is not in the ledger",
+                blank.source, blank.order_id
+            )),
+            Some((_, _, None)) => problems.push(format!(
+                "{}: order {} was never handed out",
+                blank.source, blank.order_id
+            )),
+            Some((id, status, Some(_))) if status == "open" => uncalled.push(id),
+            Some(_) => {}
+        }
+    }
+    uncalled.sort_unstable();
+    uncalled.dedup();
+    for id in &uncalled {
+        tx.execute("UPDATE cases SET status = 'uncalled' WHERE id = ?1", params![id])?;
+    }
+    done.uncalled = uncalled.len();
     if !problems.is_empty() {
         bail!(
             "nothing recorded; fix these and run again:\n  {}",
@@ -873,6 +948,8 @@ pub struct Status {
     pub backlog: usize,
     pub escalations: usize,
     pub retry: usize,
+    /// On a recorded list with the result left empty: back on the next run.
+    pub not_called: usize,
     pub resolved_today: usize,
     pub resolved_week: usize,
     /// The open case handed out longest ago: (agent, assigned day, case key).
@@ -907,6 +984,7 @@ pub fn status(path: &Path, today: &str) -> Result<Status> {
     s.backlog = count("SELECT COUNT(*) FROM cases WHERE status = 'backlog'")?;
     s.escalations = count("SELECT COUNT(*) FROM cases WHERE status = 'escalate'")?;
     s.retry = count("SELECT COUNT(*) FROM cases WHERE status = 'retry'")?;
+    s.not_called = count("SELECT COUNT(*) FROM cases WHERE status = 'uncalled'")?;
     let week_start = add_days(today, -6);
     s.resolved_today = conn.query_row(
         "SELECT COUNT(*) FROM outcomes WHERE result = 'resolved' AND day = ?1",

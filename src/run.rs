@@ -289,7 +289,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
             for (ci, (case, key)) in cases.iter_mut().zip(&keys).enumerate() {
                 let Some(key) = key else { continue };
                 let mut before = memory.agents.get(key).or_else(|| earlier.get(key));
-                if case.carry == Some(Carry::Today) {
+                if matches!(case.carry, Some(Carry::Today | Carry::Uncalled)) {
                     if let Some(h) = memory.agents.get(key) {
                         holders.insert(ci, h.clone());
                     }
@@ -350,6 +350,9 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     summary.dealt_earlier_today = assignment
         .as_ref()
         .map_or(0, |a| a.cases.iter().filter(|c| c.carry == Some(Carry::Today)).count());
+    summary.not_called = assignment.as_ref().map_or(0, |a| {
+        a.cases.iter().filter(|c| c.carry == Some(Carry::Uncalled)).count()
+    });
     summary.still_open = assignment
         .as_ref()
         .map_or(0, |a| a.cases.iter().filter(|c| c.carry == Some(Carry::Open)).count());
@@ -426,6 +429,9 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                     }
                     (Some(Carry::Today), Some(h)) if given != Some(h.as_str()) => {
                         format!("今日改派：原由{h}跟进").into()
+                    }
+                    (Some(Carry::Uncalled), Some(h)) if given != Some(h.as_str()) => {
+                        format!("上次未打：原由{h}跟进").into()
                     }
                     _ => carry.map_or("", Carry::zh).into(),
                 };
@@ -950,21 +956,29 @@ pub fn print_summary(out: &mut dyn Write, s: &Summary, cfg: &Config) -> Result<(
     if let Some(l) = &s.ledger {
         writeln!(
             out,
-            "ledger {l}: {} reviews handed out in earlier runs (not again); {} cases brought back (backlog, escalations, retries)",
-            s.already_assigned, s.comebacks
+            "ledger {l}: {} handed out in earlier runs (not again); {} brought back (backlog, escalations, retries, not called)",
+            counted(s.already_assigned, "review", "reviews"),
+            counted(s.comebacks, "case", "cases")
         )?;
+        if s.not_called > 0 {
+            writeln!(
+                out,
+                "  {} left empty on an earlier list (not called): first on today's lists (跟进: 上次未打)",
+                counted(s.not_called, "buyer", "buyers")
+            )?;
+        }
         if s.dealt_earlier_today > 0 {
             writeln!(
                 out,
-                "  {} cases dealt by an earlier run today, not yet reported: in today's lists again",
-                s.dealt_earlier_today
+                "  {} dealt by an earlier run today, not yet reported: in today's lists again",
+                counted(s.dealt_earlier_today, "case", "cases")
             )?;
         }
         if s.still_open > 0 {
             writeln!(
                 out,
-                "  {} buyers still on an agent's list wrote again: kept with that agent (跟进: 买家又评)",
-                s.still_open
+                "  {} still on an agent's list wrote again: kept with that agent (跟进: 买家又评)",
+                counted(s.still_open, "buyer", "buyers")
             )?;
         }
     }
@@ -984,4 +998,9 @@ pub fn print_summary(out: &mut dyn Write, s: &Summary, cfg: &Config) -> Result<(
         )?;
     }
     Ok(())
+}
+
+/// `1 case`, `2 cases`.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -57,6 +57,10 @@ pub struct Summary {
     /// Cases an earlier run today handed out, not yet reported: dealt again
     /// in this run's lists (the same agent when still on the roster).
     pub dealt_earlier_today: usize,
+    /// Cases on an earlier day's list whose result was recorded empty (not
+    /// called): dealt again, to the same agent when still on the roster and
+    /// free (counted in `comebacks` too).
+    pub not_called: usize,
     /// Buyers handed out earlier and not yet reported who wrote again: their
     /// new reviews join that case and stay with its agent.
     pub still_open: usize,

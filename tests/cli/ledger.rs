@@ -154,14 +154,16 @@ fn three_days_of_overlapping_exports() {
     d2.push(r("1008", "小吴", "快递把箱子压扁了", "2026-11-24 19:00"));
     wd.write("d2.csv", export(&d2));
     let s = run_day(&wd, "d2.csv", "2026-11-25");
-    // 1004 resolved and 1006 still open: not handed out again
-    assert_eq!(s["already_assigned"], 2);
+    // 1004 resolved: not handed out again
+    assert_eq!(s["already_assigned"], 1);
     assert_eq!(
-        s["comebacks"], 4,
-        "backlog 1003, escalation 1001, retries 1002 and 1005"
+        s["comebacks"], 5,
+        "backlog 1003, escalation 1001, retries 1002 and 1005, 1006 not called"
     );
     let l2 = lists(&wd);
-    assert!(!l2.contains_key("1004") && !l2.contains_key("1006"), "{l2:?}");
+    assert!(!l2.contains_key("1004"), "{l2:?}");
+    // left empty on the list 老王 handed in: he still owes that buyer a call
+    assert_eq!(l2["1006"], ("老王".into(), "上次未打：请先联系".into(), "电话".into()));
     // the new hire could not resolve 小王: a senior calls back, with his new order
     assert_eq!(l2["1001"], ("老王".into(), "升级：新人未解决".into(), "电话".into()));
     assert_eq!(l2["1007"].0, "老王", "one buyer, one agent");
@@ -685,4 +687,74 @@ fn two_open_cases_of_one_buyer_become_one() {
         "SELECT COUNT(DISTINCT case_id) FROM reviews WHERE order_id IN ('7001', '7002', '7003')",
     );
     assert_eq!(cases_of_reviews, 1);
+}
+
+/// A list handed in with some results left empty: those buyers were not
+/// called. They come back first on the next day's list, to the same agent,
+/// or to another with the holder named when the holder is away; a rerun on
+/// the day of the report does not lose that they are owed a call.
+#[test]
+fn buyers_left_empty_on_a_recorded_list_come_back_the_next_day() {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    wd.write("d1.csv", export(&day1()));
+    run_day(&wd, "d1.csv", "2026-11-24");
+    assert_eq!(lists(&wd)["1004"].0, "老王");
+    // 老王 resolved 1004; 1005 and 1006 he did not get to
+    fill(&wd, "老王", &[("1004", "已解决")]);
+    wd.run(&["record", "triage-out/calls/老王.csv", "--today", "2026-11-24"])
+        .expect_code(0)
+        .expect_stdout_contains("recorded 1 result")
+        .expect_stdout_contains("2 buyers left empty (not called)");
+    wd.run(&["status", "--today", "2026-11-24"])
+        .expect_code(0)
+        .expect_stdout_contains("2 not called");
+
+    // a noon rerun the same day: the day's lists again, still owed a call
+    run_day(&wd, "d1.csv", "2026-11-24");
+    assert_eq!(lists(&wd)["1005"], ("老王".into(), "今日已派".into(), "电话".into()));
+    assert_eq!(
+        ledger_count(&wd, "SELECT COUNT(*) FROM cases WHERE status = 'uncalled'"),
+        2
+    );
+
+    // the next day: first on 老王's list again, marked; 1004 is done
+    let d2 = vec![r("1201", "小韩", "质量太差了，穿一次就开线", "2026-11-25 08:00")];
+    wd.write("d2.csv", export(&d2));
+    let s = run_day(&wd, "d2.csv", "2026-11-25");
+    assert_eq!(s["not_called"], 2, "{s}");
+    let l = lists(&wd);
+    for order in ["1005", "1006"] {
+        assert_eq!(
+            l[order],
+            ("老王".into(), "上次未打：请先联系".into(), "电话".into()),
+            "{l:?}"
+        );
+    }
+    assert!(!l.contains_key("1004"), "resolved: {l:?}");
+    assert_eq!(l["1201"].0, "老王", "room for one more today: {l:?}");
+
+    // had 老王 been away that day, another senior takes them, naming him
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    wd.write("d1.csv", export(&day1()));
+    run_day(&wd, "d1.csv", "2026-11-24");
+    wd.run(&["record", "triage-out/calls/老王.csv", "--today", "2026-11-24"])
+        .expect_code(0)
+        .expect_stdout_contains("3 buyers left empty");
+    wd.write(
+        "agents.csv",
+        "name,level,capacity,available\n新人甲,junior,2,yes\n老王,senior,3,no\n老李,senior,3,yes\n",
+    );
+    wd.write("d2.csv", export(&d2));
+    run_day(&wd, "d2.csv", "2026-11-25");
+    let l = lists_of(&wd, &["老李"]);
+    for order in ["1004", "1005", "1006"] {
+        assert_eq!(l[order].1, "上次未打：原由老王跟进", "{l:?}");
+    }
+    // dealt again, they are 老李's open cases now, not owed a call twice
+    assert_eq!(
+        ledger_count(&wd, "SELECT COUNT(*) FROM cases WHERE status = 'uncalled'"),
+        0
+    );
 }
