@@ -11,7 +11,7 @@ use anyhow::{bail, Result};
 use crate::cli::Format;
 use crate::config::{load_rules, parse_today};
 use crate::exit::ExitCode;
-use crate::input::read_call_results;
+use crate::input::{read_call_results, CallResult};
 use crate::ledger::{self, Blank, Outcome, Reported};
 use crate::tier::Tier;
 
@@ -26,10 +26,19 @@ pub fn record_command(
     let mut reports = Vec::new();
     let mut blanks = Vec::new();
     let mut problems = Vec::new();
+    // lists handed in before anyone called: worth a word
+    let mut unworked = Vec::new();
     for f in files {
         match read_call_results(f) {
             Ok(rows) => {
-                for (source, order, cell) in rows {
+                let (results, blanks_before) = (reports.len(), blanks.len());
+                for CallResult {
+                    source,
+                    order_id: order,
+                    result: cell,
+                    day,
+                } in rows
+                {
                     match Outcome::parse(&cell) {
                         Ok(Some(_)) if crate::input::looks_rounded(&order) => problems.push(format!(
                             "{source}: order {order} was rounded by Excel (the 订单编号 column was saved as a number); \
@@ -46,9 +55,13 @@ pub fn record_command(
                         Ok(None) => blanks.push(Blank {
                             source,
                             order_id: order,
+                            day,
                         }),
                         Err(why) => problems.push(format!("{source}: {why}")),
                     }
+                }
+                if reports.len() == results && blanks.len() > blanks_before {
+                    unworked.push((f.display().to_string(), blanks.len() - blanks_before));
                 }
             }
             Err(mut p) => problems.append(&mut p),
@@ -58,6 +71,12 @@ pub fn record_command(
         bail!(
             "nothing recorded; fix these and run again:\n  {}",
             problems.join("\n  ")
+        );
+    }
+    for (file, n) in &unworked {
+        eprintln!(
+            "triage: note: {file}: no result written in it; its {n} row{} are taken as not called (back on the next day's list)",
+            if *n == 1 { "" } else { "s" }
         );
     }
     let done = ledger::record_outcomes(

@@ -1401,9 +1401,21 @@ mod fuzz {
     }
 }
 
-/// Results read from agents' call lists: (source `file:line`, order id,
-/// result cell) for every row, or every problem found (file:line: reason).
-pub fn read_call_results(path: &Path) -> Result<Vec<(String, String, String)>, Vec<String>> {
+/// One row read back from an agent's call list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallResult {
+    /// `file:line`.
+    pub source: String,
+    pub order_id: String,
+    /// The 结果 cell as written.
+    pub result: String,
+    /// The 派单日期 cell (lists written before it existed have none).
+    pub day: Option<String>,
+}
+
+/// Results read from agents' call lists, every row, or every problem found
+/// (file:line: reason).
+pub fn read_call_results(path: &Path) -> Result<Vec<CallResult>, Vec<String>> {
     let shown = path.display().to_string();
     let Decoded { stream, delimiter, .. } =
         open_decoded(path, None, Arc::new(AtomicU64::new(0))).map_err(|e| vec![e.to_string()])?;
@@ -1425,14 +1437,23 @@ pub fn read_call_results(path: &Path) -> Result<Vec<(String, String, String)>, V
             headers.join(", ")
         )]);
     };
+    let day = col("派单日期");
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for rec in rdr.records() {
         match rec {
             Ok(r) => {
                 let line = r.position().map_or(0, |p| p.line());
-                let id = bare_order(r.get(order).unwrap_or("")).to_string();
-                out.push((format!("{shown}:{line}"), id, r.get(result).unwrap_or("").to_string()));
+                out.push(CallResult {
+                    source: format!("{shown}:{line}"),
+                    order_id: bare_order(r.get(order).unwrap_or("")).to_string(),
+                    result: r.get(result).unwrap_or("").to_string(),
+                    day: day
+                        .and_then(|d| r.get(d))
+                        .map(str::trim)
+                        .filter(|d| !d.is_empty())
+                        .map(String::from),
+                });
             }
             Err(e) => problems.push(format!("{shown}: {e}")),
         }

@@ -763,6 +763,8 @@ impl Outcome {
 pub struct Blank {
     pub source: String,
     pub order_id: String,
+    /// The day its list was dealt, when the list says.
+    pub day: Option<String>,
 }
 
 /// One result read from a call list.
@@ -901,9 +903,9 @@ pub fn record_outcomes(
     // comes back the next day.
     let mut uncalled: Vec<i64> = Vec::new();
     for blank in blanks {
-        let case: Option<(i64, String, Option<i64>)> = tx
+        let case: Option<(i64, String, Option<String>)> = tx
             .query_row(
-                "SELECT c.id, c.status, c.assigned_run
+                "SELECT c.id, c.status, c.assigned_day
                  FROM reviews r JOIN cases c ON c.id = r.case_id WHERE r.order_id = ?1 ORDER BY c.id DESC LIMIT 1",
                 params![blank.order_id],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
@@ -918,6 +920,9 @@ pub fn record_outcomes(
                 "{}: order {} was never handed out",
                 blank.source, blank.order_id
             )),
+            // an older list: the buyer has been dealt again since, and that
+            // later list speaks for them
+            Some((_, _, Some(dealt))) if blank.day.as_ref().is_some_and(|d| *d != dealt) => {}
             Some((id, status, Some(_))) if status == "open" => uncalled.push(id),
             Some(_) => {}
         }

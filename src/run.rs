@@ -455,6 +455,7 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                     opening: scripts.get(&case_tier).map_or("", String::as_str),
                     result: String::new(),
                     note: String::new(),
+                    day: &cfg.today,
                 }
             };
             // cases in list order: grouped by tier, newest first within a tier

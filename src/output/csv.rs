@@ -88,10 +88,13 @@ pub struct CallRow<'a> {
     /// Left for the agent: 已解决 / 未解决 / 未接通 / 已改评.
     pub result: String,
     pub note: String,
+    /// The day the list was dealt (YYYY-MM-DD): which handing-out a row
+    /// left empty speaks of, when `record` reads it back.
+    pub day: &'a str,
 }
 
 impl CallRow<'_> {
-    fn record(&self) -> [&str; 15] {
+    fn record(&self) -> [&str; 16] {
         [
             &self.tier,
             &self.order_id,
@@ -108,6 +111,7 @@ impl CallRow<'_> {
             self.channel,
             &self.result,
             &self.note,
+            self.day,
         ]
     }
 }
@@ -120,7 +124,7 @@ pub struct BacklogRow<'a> {
 }
 
 /// Headers of a call list, in `CallRow` field order.
-pub const CALL_HEADERS: [&str; 15] = [
+pub const CALL_HEADERS: [&str; 16] = [
     "档位",
     "订单编号",
     "买家",
@@ -136,6 +140,7 @@ pub const CALL_HEADERS: [&str; 15] = [
     "方式",
     "结果",
     "备注",
+    "派单日期",
 ];
 
 fn writer(w: &mut dyn Write) -> csv::Writer<&mut dyn Write> {

@@ -741,7 +741,8 @@ fn buyers_left_empty_on_a_recorded_list_come_back_the_next_day() {
     run_day(&wd, "d1.csv", "2026-11-24");
     wd.run(&["record", "triage-out/calls/老王.csv", "--today", "2026-11-24"])
         .expect_code(0)
-        .expect_stdout_contains("3 buyers left empty");
+        .expect_stdout_contains("3 buyers left empty")
+        .expect_stderr_contains("老王.csv: no result written in it");
     wd.write(
         "agents.csv",
         "name,level,capacity,available\n新人甲,junior,2,yes\n老王,senior,3,no\n老李,senior,3,yes\n",
@@ -756,5 +757,21 @@ fn buyers_left_empty_on_a_recorded_list_come_back_the_next_day() {
     assert_eq!(
         ledger_count(&wd, "SELECT COUNT(*) FROM cases WHERE status = 'uncalled'"),
         0
+    );
+    // 老王's day-1 list handed in again late says nothing of 老李's day
+    let old = "triage-out/archive/calls-replaced-2026-11-25/老王.csv";
+    assert!(wd.join(old).exists());
+    let late = wd.run(&["record", old, "--today", "2026-11-25"]);
+    late.expect_code(0);
+    assert!(!late.stdout().contains("left empty"), "{}", late.stdout());
+    assert_eq!(
+        ledger_count(&wd, "SELECT COUNT(*) FROM cases WHERE status = 'uncalled'"),
+        0
+    );
+    let l = lists_of(&wd, &["老李"]);
+    assert_eq!(
+        wd.csv_rows("triage-out/calls/老李.csv")[0]["派单日期"],
+        "2026-11-25",
+        "{l:?}"
     );
 }
