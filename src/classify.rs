@@ -812,6 +812,11 @@ impl Classifier {
                 if n.contains('没') && !tail.is_empty() && !noticed {
                     return None;
                 }
+                // a one-character 小 or 少 says the trouble is slight only as
+                // a word of its own (发热小, not 谢谢小哥)
+                if n.chars().count() == 1 && tail.starts_with(|c: char| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+                    return None;
+                }
                 return Some(format!("…{n}"));
             }
             let filler = self
