@@ -16,6 +16,10 @@ use crate::tier::{Causes, Tier};
 
 /// How many tokens may stand between the two words of a pair.
 const PAIR_WINDOW: usize = 4;
+/// How far before a cue (bytes: ten CJK characters) a denied comparison
+/// (不比) reaches.
+const COMPARE_REACH: usize = 30;
+
 /// How many clauses after a gripe a dismisser (没关系) may come.
 const DISMISS_REACH: usize = 3;
 
@@ -684,7 +688,18 @@ impl Classifier {
                     .flatten()
                     .cloned()
             };
-            if let Some(neg) = negator.or_else(denial) {
+            // 不比专柜的差: the comparison is denied, the gripe with it
+            let compared = || {
+                let lo = cs.max(h.anchor.saturating_sub(COMPARE_REACH));
+                let lo = (lo..h.anchor).find(|&i| norm.is_char_boundary(i)).unwrap_or(h.anchor);
+                let before = &norm[lo..h.anchor];
+                self.rules
+                    .comparisons
+                    .iter()
+                    .find(|c| before.contains(c.as_str()))
+                    .map(|c| format!("{c}…"))
+            };
+            if let Some(neg) = negator.or_else(denial).or_else(compared) {
                 h.state = HitState::Negated(neg);
             } else if let Some(neg) = self.negated_after(&norm[h.end.min(ce)..ce]) {
                 h.state = HitState::Negated(neg);

@@ -97,6 +97,9 @@ pub struct RuleSet {
     /// Words that deny a whole aspect + opinion pair when they stand right
     /// before its aspect (不是质量问题, 没有包装破损).
     pub denials: Vec<String>,
+    /// Words that deny a comparison: a gripe later in their clause, a few
+    /// words on, says the opposite (不比专柜的差, 一点不比实体店贵).
+    pub comparisons: Vec<String>,
     /// Phrases that wave away a gripe said just before (没关系, 总体还不错).
     pub dismissers: Vec<String>,
     /// Words that open a conceded gripe (虽然).
@@ -242,6 +245,7 @@ impl RuleSet {
             fillers: Vec::new(),
             after_negators: Vec::new(),
             denials: Vec::new(),
+            comparisons: Vec::new(),
             dismissers: Vec::new(),
             concessions: Vec::new(),
             misclicks: Vec::new(),
@@ -275,12 +279,18 @@ impl RuleSet {
                 self.vetoes.append(&mut v);
             }
             FileKind::Negation => {
-                for (_, k, v) in parse::parse_keyed(name, &["negator", "filler", "after", "denial"], reader, problems) {
+                for (_, k, v) in parse::parse_keyed(
+                    name,
+                    &["negator", "filler", "after", "denial", "compare"],
+                    reader,
+                    problems,
+                ) {
                     let v = crate::text::normalise(&v);
                     match k.as_str() {
                         "negator" => self.negators.push(v),
                         "after" => self.after_negators.push(v),
                         "denial" => self.denials.push(v),
+                        "compare" => self.comparisons.push(v),
                         _ => self.fillers.push(v),
                     }
                 }
