@@ -7,13 +7,23 @@
 //! run, from the first place they can start. The answers are the same as
 //! running every regex on every review.
 
-use anyhow::{Context, Result};
+use std::sync::OnceLock;
+
+use anyhow::Result;
 use regex::{Match, Regex};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 /// A regex list with one shared literal gate.
+///
+/// Each regex is compiled the first time a review opens its gate: a cron
+/// run of a thousand reviews needs few of them, and compiling all ~270
+/// took a third of its start-up. `RuleSet::compile_patterns` (what `rules
+/// check` runs) compiles every one, and the rules' checks keep patterns
+/// small enough to compile.
 pub struct RegexBank {
-    regexes: Vec<Regex>,
+    patterns: Vec<String>,
+    origins: Vec<String>,
+    regexes: Vec<OnceLock<Regex>>,
     /// Has words every match begins with / ends with.
     has_prefix: Vec<bool>,
     has_suffix: Vec<bool>,
@@ -44,14 +54,16 @@ fn gate_words(pattern: &str, kind: ExtractKind) -> Option<Vec<Vec<u8>>> {
 impl RegexBank {
     /// Compile `(pattern, origin)` pairs; the origin names a bad pattern.
     pub fn new<'p>(patterns: impl IntoIterator<Item = (&'p str, String)>) -> Result<RegexBank> {
-        let mut regexes = Vec::new();
+        let mut patterns_out = Vec::new();
+        let mut origins = Vec::new();
         let mut has_prefix = Vec::new();
         let mut has_suffix = Vec::new();
         let mut words: Vec<Vec<u8>> = Vec::new();
         let mut opens: Vec<Vec<(usize, bool)>> = Vec::new();
         let mut index: std::collections::HashMap<Vec<u8>, usize> = std::collections::HashMap::new();
         for (i, (pattern, origin)) in patterns.into_iter().enumerate() {
-            regexes.push(Regex::new(pattern).with_context(|| format!("{origin}: bad pattern"))?);
+            patterns_out.push(pattern.to_string());
+            origins.push(origin);
             for (kind, is_prefix) in [(ExtractKind::Prefix, true), (ExtractKind::Suffix, false)] {
                 let lits = gate_words(pattern, kind);
                 if is_prefix {
@@ -71,16 +83,26 @@ impl RegexBank {
                 }
             }
         }
-        let ungated = (0..regexes.len())
+        let ungated = (0..patterns_out.len())
             .filter(|&i| !has_prefix[i] && !has_suffix[i])
             .collect();
         Ok(RegexBank {
-            regexes,
+            regexes: patterns_out.iter().map(|_| OnceLock::new()).collect(),
+            patterns: patterns_out,
+            origins,
             has_prefix,
             has_suffix,
             words,
             opens,
             ungated,
+        })
+    }
+
+    /// Regex `i`, compiled on first use.
+    fn regex(&self, i: usize) -> &Regex {
+        self.regexes[i].get_or_init(|| {
+            Regex::new(&self.patterns[i])
+                .unwrap_or_else(|e| panic!("{}: pattern does not compile: {e}", self.origins[i]))
         })
     }
 
@@ -124,7 +146,7 @@ impl RegexBank {
             if from == usize::MAX || self.has_suffix[i] && last_end <= from {
                 continue;
             }
-            if let Some(m) = self.regexes[i].find_at(text, from) {
+            if let Some(m) = self.regex(i).find_at(text, from) {
                 out.push((i, m));
             }
         }

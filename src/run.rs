@@ -71,6 +71,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             action: RulesAction::Check { dir },
         }) => {
             let set = config::load_rules(dir.as_deref())?;
+            set.compile_patterns()?;
             println!(
                 "{}: ok ({} cues, {} vetoes, {} shop words, {} levels, {} learned weights)",
                 set.source,

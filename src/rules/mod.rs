@@ -397,18 +397,77 @@ impl RuleSet {
     }
 }
 
-/// Parsed only: compiling every pattern here and again in the classifier
-/// doubled the start-up cost of the regexes. (A pattern that parses but is
-/// too big to compile is still named by file and line when it is compiled.)
+impl RuleSet {
+    /// Compile every pattern, as a run compiles them one by one when a
+    /// review first needs each (for `rules check`, which promises a folder
+    /// that loads is a folder that runs).
+    pub fn compile_patterns(&self) -> Result<(), RulesError> {
+        let regexes = self.cues.iter().filter_map(|c| match &c.pattern {
+            Pattern::Regex(r) => Some((r, &c.origin)),
+            _ => None,
+        });
+        let problems: Vec<Problem> = regexes
+            .chain(self.vetoes.iter().map(|v| (&v.regex, &v.origin)))
+            .filter_map(|(re, origin)| {
+                let e = regex::Regex::new(re).err()?;
+                let detail = e.to_string();
+                Some(Problem {
+                    file: origin.file.clone(),
+                    line: origin.line,
+                    message: format!(
+                        "pattern does not compile: {}",
+                        detail.lines().last().unwrap_or("").trim()
+                    ),
+                })
+            })
+            .collect();
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(RulesError { problems })
+        }
+    }
+}
+
+/// The largest count a pattern may repeat by (`.{0,16}`): rules name words
+/// a few characters apart, and a count in the thousands makes a pattern too
+/// big to compile.
+const MAX_REPEAT: u32 = 100;
+
+/// Parsed only: a run compiles each pattern the first time a review needs
+/// it (see `gate::RegexBank`), so what could stop a pattern compiling is
+/// checked here, on every load: its syntax, and its counts.
 fn check_regex(re: &str, origin: &Origin, problems: &mut Vec<Problem>) {
-    if let Err(e) = regex_syntax::Parser::new().parse(re) {
-        let detail = e.to_string();
-        let last = detail.lines().last().unwrap_or("").trim().to_string();
+    let problem = match regex_syntax::Parser::new().parse(re) {
+        Err(e) => {
+            let detail = e.to_string();
+            let last = detail.lines().last().unwrap_or("").trim().to_string();
+            Some(format!("pattern does not compile: {last}"))
+        }
+        Ok(hir) => largest_repeat(&hir).filter(|&n| n > MAX_REPEAT).map(|n| {
+            format!("a count of {n} makes the pattern too big; keep counts such as {{0,16}} at {MAX_REPEAT} or under")
+        }),
+    };
+    if let Some(message) = problem {
         problems.push(Problem {
             file: origin.file.clone(),
             line: origin.line,
-            message: format!("pattern does not compile: {last}"),
+            message,
         });
+    }
+}
+
+/// The largest bound of any counted repetition in `hir` (`{2,5}` gives 5).
+fn largest_repeat(hir: &regex_syntax::hir::Hir) -> Option<u32> {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Repetition(r) => {
+            let own = r.max.unwrap_or(r.min).max(r.min);
+            Some(largest_repeat(&r.sub).map_or(own, |n| n.max(own)))
+        }
+        HirKind::Capture(c) => largest_repeat(&c.sub),
+        HirKind::Concat(hs) | HirKind::Alternation(hs) => hs.iter().filter_map(largest_repeat).max(),
+        _ => None,
     }
 }
 
@@ -531,7 +590,10 @@ mod tests {
     fn cross_file_problems_name_both_places() {
         let err = from_texts(&[
             ("courier.txt", "快递太慢\n"),
-            ("quality.txt", "质量差\n快递太慢\nre: (坏\n"),
+            (
+                "quality.txt",
+                "质量差\n快递太慢\nre: (坏\nre: 坏[^,]{0,5000}了\nre: 坏.{0,100}了\n",
+            ),
             ("levels.txt", "junior: new_buyer courrier\n"),
         ])
         .unwrap_err();
@@ -547,5 +609,19 @@ mod tests {
                 .any(|m| m.starts_with("quality.txt:3: pattern does not compile:")),
             "{msgs:?}"
         );
+        // a count big enough to stop the pattern compiling, not one at the limit
+        assert!(
+            msgs.iter()
+                .any(|m| m.starts_with("quality.txt:4: a count of 5000 makes the pattern too big")),
+            "{msgs:?}"
+        );
+        assert!(!msgs.iter().any(|m| m.starts_with("quality.txt:5:")), "{msgs:?}");
+    }
+
+    /// What `rules check` adds: every pattern compiled, as a run compiles
+    /// each when first needed.
+    #[test]
+    fn every_built_in_pattern_compiles() {
+        RuleSet::built_in().unwrap().compile_patterns().unwrap();
     }
 }
