@@ -190,7 +190,8 @@ impl Default for FollowUp {
     }
 }
 
-/// A case as `carried` reads it: id, key, status, agent, unreached since, first day.
+/// A case as `carried` reads it: id, key, status, agent, unreached since,
+/// first day, day last dealt.
 type CaseRow = (
     i64,
     String,
