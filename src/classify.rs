@@ -290,8 +290,8 @@ impl Classifier {
             }
         }
         let pair_word_len = words.iter().map(|w| w.chars().count()).collect();
-        let regexes = RegexBank::new(regex_pats)?;
-        let vetoes = RegexBank::new(rules.vetoes.iter().map(|v| (v.regex.as_str(), v.origin.to_string())))?;
+        let regexes = RegexBank::new(regex_pats);
+        let vetoes = RegexBank::new(rules.vetoes.iter().map(|v| (v.regex.as_str(), v.origin.to_string())));
         let mut lexicon_words: Vec<&[u8]> = Vec::new();
         let mut lexicon_uses: Vec<Vec<LexUse>> = Vec::new();
         let mut index: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
