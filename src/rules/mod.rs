@@ -395,9 +395,7 @@ impl RuleSet {
             .iter()
             .find(|l| l.name.to_lowercase() == n || l.aliases.iter().any(|a| a.to_lowercase() == n))
     }
-}
 
-impl RuleSet {
     /// Compile every pattern, as a run compiles them one by one when a
     /// review first needs each (for `rules check`, which promises a folder
     /// that loads is a folder that runs).
@@ -410,14 +408,10 @@ impl RuleSet {
             .chain(self.vetoes.iter().map(|v| (&v.regex, &v.origin)))
             .filter_map(|(re, origin)| {
                 let e = regex::Regex::new(re).err()?;
-                let detail = e.to_string();
                 Some(Problem {
                     file: origin.file.clone(),
                     line: origin.line,
-                    message: format!(
-                        "pattern does not compile: {}",
-                        detail.lines().last().unwrap_or("").trim()
-                    ),
+                    message: format!("pattern does not compile: {}", last_line(&e)),
                 })
             })
             .collect();
@@ -439,11 +433,7 @@ const MAX_REPEAT: u32 = 100;
 /// checked here, on every load: its syntax, and its counts.
 fn check_regex(re: &str, origin: &Origin, problems: &mut Vec<Problem>) {
     let problem = match regex_syntax::Parser::new().parse(re) {
-        Err(e) => {
-            let detail = e.to_string();
-            let last = detail.lines().last().unwrap_or("").trim().to_string();
-            Some(format!("pattern does not compile: {last}"))
-        }
+        Err(e) => Some(format!("pattern does not compile: {}", last_line(&e))),
         Ok(hir) => largest_repeat(&hir).filter(|&n| n > MAX_REPEAT).map(|n| {
             format!("a count of {n} makes the pattern too big; keep counts such as {{0,16}} at {MAX_REPEAT} or under")
         }),
@@ -455,6 +445,12 @@ fn check_regex(re: &str, origin: &Origin, problems: &mut Vec<Problem>) {
             message,
         });
     }
+}
+
+/// The last line of a regex error: the reason, without the pattern drawn
+/// above it.
+fn last_line(e: &dyn fmt::Display) -> String {
+    e.to_string().lines().last().unwrap_or("").trim().to_string()
 }
 
 /// The largest bound of any counted repetition in `hir` (`{2,5}` gives 5).
