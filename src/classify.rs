@@ -887,7 +887,23 @@ impl Classifier {
             // a word of its own: not the 值了 of 没有价值了
             .filter(move |m| starts_token(tokens, m.start()))
             .filter(move |m| self.negated_by(norm, 0, m.start(), tokens).is_none())
+            // 能理解…但是首先系统就不应该…: conceded, then the gripe again
+            .filter(move |m| !self.turned_after(norm, m.end()))
             .map(|m| (m.start(), m.end()))
+    }
+
+    /// True when a turn word (但是, 可是) opens one of the next two clauses
+    /// after `at`: what came before was conceded, not waved away.
+    fn turned_after(&self, norm: &str, at: usize) -> bool {
+        let rest = &norm[at..];
+        let reach = rest
+            .char_indices()
+            .filter(|&(_, c)| crate::text::is_clause_break(c))
+            .nth(2)
+            .map_or(rest.len(), |(i, _)| i);
+        self.turns
+            .find_iter(&rest[..reach])
+            .any(|m| !self.turn_at_start[m.pattern().as_usize()] || m.start() == 0 || rest[..m.start()].ends_with(crate::text::is_clause_break))
     }
 
     /// The first turn word (但是, 就是) that brings in something, where no
