@@ -901,9 +901,11 @@ impl Classifier {
             .filter(|&(_, c)| crate::text::is_clause_break(c))
             .nth(2)
             .map_or(rest.len(), |(i, _)| i);
-        self.turns
-            .find_iter(&rest[..reach])
-            .any(|m| !self.turn_at_start[m.pattern().as_usize()] || m.start() == 0 || rest[..m.start()].ends_with(crate::text::is_clause_break))
+        self.turns.find_iter(&rest[..reach]).any(|m| {
+            !self.turn_at_start[m.pattern().as_usize()]
+                || m.start() == 0
+                || rest[..m.start()].ends_with(crate::text::is_clause_break)
+        })
     }
 
     /// The first turn word (但是, 就是) that brings in something, where no
