@@ -774,8 +774,20 @@ impl Classifier {
         }
         // Gripes waved away (没关系) or conceded (虽然…但还是很好).
         let clause_index = |pos: usize| clauses.iter().position(|&(s, e)| pos >= s && pos <= e).unwrap_or(0);
+        let is_gripe =
+            |h: &Hit| matches!(h.kind, CueKind::Complaint) || matches!(h.kind, CueKind::Cause(t) if t != Tier::Fraud);
+        // 能理解…，但是首先系统就不应该…: a turn right after a dismisser, to
+        // anything but praise, means it only conceded (a turn to praise
+        // keeps it: 没关系，但是东西很好)
         let dismiss: Vec<(usize, String)> = self
             .dismissals(norm, tokens)
+            .filter(|&(_, e)| {
+                self.turn_after(norm, e).is_none_or(|(from, to)| {
+                    hits.iter().any(|h| {
+                        h.kind == CueKind::Praise && h.state == HitState::Active && h.start >= from && h.start < to
+                    })
+                })
+            })
             .map(|(s, e)| (s, norm[s..e].to_string()))
             .collect();
         let praise_after: Vec<usize> = hits
@@ -784,8 +796,7 @@ impl Classifier {
             .map(|h| h.start)
             .collect();
         for h in hits.iter_mut() {
-            let gripe = matches!(h.kind, CueKind::Complaint) || matches!(h.kind, CueKind::Cause(t) if t != Tier::Fraud);
-            if !gripe || h.state != HitState::Active {
+            if !is_gripe(h) || h.state != HitState::Active {
                 continue;
             }
             let hc = clause_index(h.start);
@@ -887,25 +898,26 @@ impl Classifier {
             // a word of its own: not the 值了 of 没有价值了
             .filter(move |m| starts_token(tokens, m.start()))
             .filter(move |m| self.negated_by(norm, 0, m.start(), tokens).is_none())
-            // 能理解…但是首先系统就不应该…: conceded, then the gripe again
-            .filter(move |m| !self.turned_after(norm, m.end()))
             .map(|m| (m.start(), m.end()))
     }
 
-    /// True when a turn word (但是, 可是) opens one of the next two clauses
-    /// after `at`: what came before was conceded, not waved away.
-    fn turned_after(&self, norm: &str, at: usize) -> bool {
+    /// Where a turn word (但是, 可是) opens one of the next two clauses after
+    /// `at`, and the end of the second of them.
+    fn turn_after(&self, norm: &str, at: usize) -> Option<(usize, usize)> {
         let rest = &norm[at..];
         let reach = rest
             .char_indices()
             .filter(|&(_, c)| crate::text::is_clause_break(c))
             .nth(2)
             .map_or(rest.len(), |(i, _)| i);
-        self.turns.find_iter(&rest[..reach]).any(|m| {
-            !self.turn_at_start[m.pattern().as_usize()]
-                || m.start() == 0
-                || rest[..m.start()].ends_with(crate::text::is_clause_break)
-        })
+        self.turns
+            .find_iter(&rest[..reach])
+            .find(|m| {
+                !self.turn_at_start[m.pattern().as_usize()]
+                    || m.start() == 0
+                    || rest[..m.start()].ends_with(crate::text::is_clause_break)
+            })
+            .map(|m| (at + m.end(), at + reach))
     }
 
     /// The first turn word (但是, 就是) that brings in something, where no
