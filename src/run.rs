@@ -962,26 +962,25 @@ pub fn print_summary(out: &mut dyn Write, s: &Summary, cfg: &Config) -> Result<(
             counted(s.already_assigned, "review", "reviews"),
             counted(s.comebacks, "case", "cases")
         )?;
-        if s.not_called > 0 {
-            writeln!(
-                out,
-                "  {} left empty on an earlier list (not called): first on today's lists (跟进: 上次未打)",
-                counted(s.not_called, "buyer", "buyers")
-            )?;
-        }
-        if s.dealt_earlier_today > 0 {
-            writeln!(
-                out,
-                "  {} dealt by an earlier run today, not yet reported: in today's lists again",
-                counted(s.dealt_earlier_today, "case", "cases")
-            )?;
-        }
-        if s.still_open > 0 {
-            writeln!(
-                out,
-                "  {} still on an agent's list wrote again: kept with that agent (跟进: 买家又评)",
-                counted(s.still_open, "buyer", "buyers")
-            )?;
+        let kinds = [
+            (
+                s.not_called,
+                ("buyer", "buyers"),
+                "left empty on an earlier list (not called): first on today's lists (跟进: 上次未打)",
+            ),
+            (
+                s.dealt_earlier_today,
+                ("case", "cases"),
+                "dealt by an earlier run today, not yet reported: in today's lists again",
+            ),
+            (
+                s.still_open,
+                ("buyer", "buyers"),
+                "still on an agent's list wrote again: kept with that agent (跟进: 买家又评)",
+            ),
+        ];
+        for (n, (one, many), what) in kinds.into_iter().filter(|k| k.0 > 0) {
+            writeln!(out, "  {} {what}", counted(n, one, many))?;
         }
     }
     writeln!(out)?;
@@ -993,9 +992,8 @@ pub fn print_summary(out: &mut dyn Write, s: &Summary, cfg: &Config) -> Result<(
     if s.rejected > 0 {
         writeln!(
             out,
-            "{} {} rejected: see {}",
-            s.rejected,
-            if s.rejected == 1 { "row" } else { "rows" },
+            "{} rejected: see {}",
+            counted(s.rejected, "row", "rows"),
             cfg.out.join("rejected.csv").display()
         )?;
     }

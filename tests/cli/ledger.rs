@@ -104,6 +104,22 @@ fn ledger_count(wd: &Workdir, sql: &str) -> i64 {
 /// The buyer's cases in the ledger that are open.
 const WANG_OPEN: &str = "SELECT COUNT(*) FROM cases WHERE case_key = 'buyer:小王' AND status = 'open'";
 
+/// Day 1 of one buyer, 小王, with two orders of goods gone wrong (a senior's
+/// call), dealt on 2026-11-24.
+fn one_buyer_two_orders(first: &str, second: &str) -> Workdir {
+    let wd = Workdir::new();
+    wd.write("agents.csv", ROSTER);
+    wd.write(
+        "d1.csv",
+        export(&[
+            r(first, "小王", "质量太差了，洗一次就起球", "2026-11-23 10:00"),
+            r(second, "小王", "做工粗糙，线头到处都是", "2026-11-23 11:00"),
+        ]),
+    );
+    run_day(&wd, "d1.csv", "2026-11-24");
+    wd
+}
+
 fn run_day(wd: &Workdir, file: &str, today: &str) -> serde_json::Value {
     wd.run(&[file, "--agents", "agents.csv", "--today", today, "--format", "json"])
         .expect_code(0);
@@ -422,16 +438,7 @@ fn outputs_that_cannot_be_moved_are_kept_and_named_and_never_handed_out_twice() 
 /// are named together, and nothing is recorded until they agree.
 #[test]
 fn two_rows_of_one_call_must_agree() {
-    let wd = Workdir::new();
-    wd.write("agents.csv", ROSTER);
-    wd.write(
-        "d1.csv",
-        export(&[
-            r("2001", "小王", "质量太差了，洗一次就起球", "2026-11-23 10:00"),
-            r("2002", "小王", "做工粗糙，线头到处都是", "2026-11-23 11:00"),
-        ]),
-    );
-    run_day(&wd, "d1.csv", "2026-11-24");
+    let wd = one_buyer_two_orders("2001", "2002");
     fill(&wd, "老王", &[("2001", "未接通"), ("2002", "已解决")]);
     let list = String::from_utf8(wd.read("triage-out/calls/老王.csv")).unwrap();
     let line = |order: &str| list.lines().position(|l| l.contains(order)).unwrap() + 1;
@@ -656,16 +663,7 @@ fn a_second_run_the_same_day_deals_the_day_again() {
 /// buyer's next review joins both into one.
 #[test]
 fn two_open_cases_of_one_buyer_become_one() {
-    let wd = Workdir::new();
-    wd.write("agents.csv", ROSTER);
-    wd.write(
-        "d1.csv",
-        export(&[
-            r("7001", "小王", "质量太差了，洗一次就起球", "2026-11-23 10:00"),
-            r("7002", "小王", "做工粗糙，线头到处都是", "2026-11-23 11:00"),
-        ]),
-    );
-    run_day(&wd, "d1.csv", "2026-11-24");
+    let wd = one_buyer_two_orders("7001", "7002");
     {
         // split the buyer's case in two, as older versions could leave it
         let c = rusqlite::Connection::open(wd.join("triage-out/triage.db")).unwrap();
