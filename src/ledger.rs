@@ -569,19 +569,22 @@ impl Ledger {
             };
             let (status, agent, level) = status_of(&h);
             for other in &h.carried[1..] {
-                tx.execute("UPDATE reviews SET case_id = ?1 WHERE case_id = ?2", params![id, other])?;
-                tx.execute("UPDATE cases SET status = 'merged' WHERE id = ?1", params![other])?;
+                tx.prepare_cached("UPDATE reviews SET case_id = ?1 WHERE case_id = ?2")?
+                    .execute(params![id, other])?;
+                tx.prepare_cached("UPDATE cases SET status = 'merged' WHERE id = ?1")?
+                    .execute(params![other])?;
             }
             // an escalated case keeps its count; a senior's list now holds it.
             // A buyer reported not called on today's list stays so when the
             // day is dealt again: tomorrow brings them back.
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE cases SET tier = ?2,
                  status = CASE WHEN status = 'uncalled' AND assigned_day = ?8 AND ?3 = 'open' THEN 'uncalled' ELSE ?3 END,
                  agent = COALESCE(?4, agent), level = COALESCE(?5, level),
                  assigned_day = COALESCE(?6, assigned_day), assigned_run = COALESCE(?7, assigned_run), next_day = NULL
                  WHERE id = ?1",
-                params![
+            )?
+            .execute(params![
                     id,
                     h.tier,
                     status,
@@ -590,8 +593,7 @@ impl Ledger {
                     h.agent.map(|_| self.today.as_str()),
                     h.agent.map(|_| self.run_id),
                     self.today
-                ],
-            )?;
+                ])?;
         }
         let held: i64 = tx.query_row("SELECT COALESCE(MAX(rowid), 0) FROM reviews", [], |r| r.get(0))?;
         let bulk = adding as i64 > held.max(10_000);
