@@ -521,6 +521,10 @@ impl Classifier {
             if chars == 2 && !on_token_bound(tokens, s, e) {
                 continue;
             }
+            // nor end on the first letter of a longer word (没电 in 没电吹风)
+            if chars == 2 && opens_long_word(norm, tokens, s, e) {
+                continue;
+            }
             // 掉色不掉 and 好不好用: a question, not a finding
             if asked_after(norm, s, e) || is_a_not_a(norm, s) {
                 continue;
@@ -1163,6 +1167,22 @@ const SECOND_OPINION_MIN: usize = 4;
 /// A complaint with hardly any other words names no cause.
 fn is_only_generic(rest: usize) -> bool {
     rest <= 8
+}
+
+/// Letters a word must have for a two-letter phrase not to end on its first.
+const LONG_WORD: usize = 3;
+
+/// True when the last letter of `s..e` is the first of a word of
+/// `LONG_WORD` letters or more that runs on past `e`; the splitter's
+/// 好不好 (in 不好不好) is no word of its own.
+fn opens_long_word(norm: &str, tokens: &[Token], s: usize, e: usize) -> bool {
+    let Some((last, _)) = norm[s..e].char_indices().last() else {
+        return false;
+    };
+    let i = tokens.partition_point(|t| t.start < s + last);
+    tokens.get(i).is_some_and(|t| {
+        t.start == s + last && t.end > e && t.word.chars().count() >= LONG_WORD && t.word.chars().nth(1) != Some('不')
+    })
 }
 
 /// True when `s..e` starts at a token's start or ends at a token's end.
