@@ -525,6 +525,9 @@ impl Classifier {
             if chars == 2 && opens_long_word(norm, tokens, s, e) {
                 continue;
             }
+            if ordinary_before_noun(norm, s, e) {
+                continue;
+            }
             // 掉色不掉 and 好不好用: a question, not a finding
             if asked_after(norm, s, e) || is_a_not_a(norm, s) {
                 continue;
@@ -579,6 +582,9 @@ impl Classifier {
             }
             // 快得不行: 不行 after 得/的 says "very", not "no good"
             if norm[s..e].starts_with("不行") && matches!(norm[..s].chars().next_back(), Some('的' | '得')) {
+                continue;
+            }
+            if ordinary_before_noun(norm, s, e) {
                 continue;
             }
             let Some(tok) = token_at(tokens, s) else { continue };
@@ -1167,6 +1173,20 @@ const SECOND_OPINION_MIN: usize = 4;
 /// A complaint with hardly any other words names no cause.
 fn is_only_generic(rest: usize) -> bool {
     rest <= 8
+}
+
+/// True for 一般 inside a clause before 的 and a word (不是一般的渣,
+/// 比一般的都大, 应付一般的办公): it says "ordinary", not "so-so".
+/// (质量一般的。 and a clause that opens 一般的书 still shrug.)
+fn ordinary_before_noun(norm: &str, s: usize, e: usize) -> bool {
+    let mut after = norm[e..].chars();
+    &norm[s..e] == "一般"
+        && norm[..s]
+            .chars()
+            .next_back()
+            .is_some_and(|c| !crate::text::is_clause_break(c))
+        && matches!(after.next(), Some('的' | '地'))
+        && after.next().is_some_and(|c| !crate::text::is_clause_break(c))
 }
 
 /// Letters a word must have for a two-letter phrase not to end on its first.
