@@ -965,6 +965,13 @@ impl Classifier {
                     .find(|&(_, c)| crate::text::is_clause_break(c))
                     .map_or(norm.len(), |(i, _)| m.end() + i);
                 let praised = hits.iter().filter(praise).any(|h| h.start >= turn && h.start < end);
+                // what it brings in is a gripe denied (有点担心质量问题, 但是没有破损)
+                let gripe = |h: &&Hit| h.kind != CueKind::Praise && h.start >= turn && h.start < end;
+                let denied = hits
+                    .iter()
+                    .filter(gripe)
+                    .all(|h| matches!(h.state, HitState::Negated(_)))
+                    && hits.iter().filter(gripe).next().is_some();
                 // conceded like a gripe (虽然有点大小不一，但新鲜又好吃): a
                 // concession opens this clause or the one before, and praise follows
                 let clause_start = |pos: usize| {
@@ -983,7 +990,7 @@ impl Classifier {
                     .iter()
                     .any(|c| norm[lo..turn].contains(c.as_str()))
                     && hits.iter().filter(praise).any(|h| h.start >= end);
-                !praised && !conceded && last_dismisser.is_none_or(|d| d < turn)
+                !praised && !denied && !conceded && last_dismisser.is_none_or(|d| d < turn)
             })
             .map(|m| (m.start(), m.end()))
     }
