@@ -971,7 +971,7 @@ impl Classifier {
                     .iter()
                     .filter(gripe)
                     .all(|h| matches!(h.state, HitState::Negated(_)))
-                    && hits.iter().filter(gripe).next().is_some();
+                    && hits.iter().any(|h| gripe(&h));
                 // conceded like a gripe (虽然有点大小不一，但新鲜又好吃): a
                 // concession opens this clause or the one before, and praise follows
                 let clause_start = |pos: usize| {
