@@ -199,6 +199,8 @@ pub struct Analysis {
 struct Marks {
     turned: bool,
     misclick: bool,
+    /// A courier cue (even denied) or a courier pair's aspect word is in the text.
+    delivery: bool,
 }
 
 /// What a word of the lexicon is to the rules.
@@ -421,6 +423,15 @@ impl Classifier {
         let turn = self.standing_turn(&norm, &tokens, &hits);
         let turned = turn.is_some();
         let misclick = self.misclicks.is_match(&norm);
+        let courier = |kind: CueKind| kind == CueKind::Cause(Tier::Courier);
+        let delivery = hits
+            .iter()
+            .any(|h| courier(h.kind) && !matches!(h.state, HitState::Inside(_)))
+            || found.pair_words.iter().any(|&(w, _, _)| {
+                self.pair_word_uses[w]
+                    .iter()
+                    .any(|&(cue, aspect)| aspect && courier(self.rules.cues[cue].kind))
+            });
         // the weights' scores, worked out once and only when a decision needs them
         let scored = std::cell::OnceCell::new();
         let score = || {
@@ -430,7 +441,18 @@ impl Classifier {
             })
         };
         for &p in settings {
-            verdicts.push(self.decide(&hits, &tokens, stars, Marks { turned, misclick }, p, &score));
+            verdicts.push(self.decide(
+                &hits,
+                &tokens,
+                stars,
+                Marks {
+                    turned,
+                    misclick,
+                    delivery,
+                },
+                p,
+                &score,
+            ));
         }
         let turn = turn.map(|(s, e)| norm[s..e].to_string());
         (norm, hits, turn)
@@ -515,6 +537,10 @@ impl Classifier {
         for &(pi, s, e) in &found.phrases {
             let chars = norm[s..e].chars().count();
             if chars == 1 && !ends_token(tokens, s, e) {
+                continue;
+            }
+            // 好几天, 好多次, 好久: 好 counts, it does not praise
+            if &norm[s..e] == "好" && norm[e..].starts_with(['几', '多', '久', '些']) {
                 continue;
             }
             // a short phrase must not cut a word at both ends (个小 in 半个小时)
@@ -1004,7 +1030,11 @@ impl Classifier {
         p: Params,
         score: &dyn Fn() -> Scored,
     ) -> Verdict {
-        let Marks { turned, misclick } = marks;
+        let Marks {
+            turned,
+            misclick,
+            delivery,
+        } = marks;
         let active: Vec<&Hit> = hits.iter().filter(|h| h.state == HitState::Active).collect();
         let causes = Causes::of(active.iter().filter_map(|h| match h.kind {
             CueKind::Cause(t) => Some(t),
@@ -1100,6 +1130,7 @@ impl Classifier {
                 )),
                 waved: hits.iter().any(|h| matches!(h.state, HitState::Dismissed(_))),
                 misclick,
+                delivery,
             },
             stars,
             p,

@@ -154,6 +154,10 @@ pub struct Signals {
     pub waved: bool,
     /// The buyer says the rating itself was a slip (点错了, 手滑).
     pub misclick: bool,
+    /// The text speaks of the delivery (快递, 物流, a courier cue even
+    /// denied): only then may the weights make it courier, a new hire's
+    /// tier (a price drop told in days is not).
+    pub delivery: bool,
 }
 
 /// Tier scores of a review (in `LEARNED_TIERS` order) and its complaint log-odds.
@@ -419,7 +423,12 @@ impl Model {
         let gripe = !only_generic && (turned || (complaint || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer);
         let tier = if praise_clear || praise_lean || praise_sure || said_fine {
             Tier::NewBuyer
-        } else if LEARNED_TIERS[c] != Tier::Unclassified && (clear_cause || gripe) {
+        } else if LEARNED_TIERS[c] != Tier::Unclassified
+            && (clear_cause || gripe)
+            && (sig.delivery || LEARNED_TIERS[c] != Tier::Courier)
+        {
+            // courier is a new hire's call: not for a text that never
+            // speaks of the delivery (a price drop told in days)
             LEARNED_TIERS[c]
         } else {
             Tier::Unclassified
@@ -667,7 +676,13 @@ mod tests {
             m.decide(m.scores(&["起球"]), Signals::default(), None, p).tier,
             Tier::Quality
         );
-        assert_eq!(
+        let delivery = Signals {
+            delivery: true,
+            ..Signals::default()
+        };
+        assert_eq!(m.decide(m.scores(&["太慢"]), delivery, None, p).tier, Tier::Courier);
+        // a text that never names the delivery is no new hire's courier call
+        assert_ne!(
             m.decide(m.scores(&["太慢"]), Signals::default(), None, p).tier,
             Tier::Courier
         );
