@@ -118,6 +118,8 @@ pub enum Note {
     Decided { tier: Tier, margin: f64, complaint: f64 },
     /// `learned=service over courier by 4.2`
     Overruled { tier: Tier, found: Tier, by: f64 },
+    /// `learned=courier but no word of the delivery, complaint +1.7`: a senior looks
+    NoDelivery { complaint: f64 },
 }
 
 impl std::fmt::Display for Note {
@@ -135,6 +137,12 @@ impl std::fmt::Display for Note {
                 )
             }
             Note::Overruled { tier, found, by } => write!(f, "learned={} over {} by {by:.1}", tier.key(), found.key()),
+            Note::NoDelivery { complaint } => {
+                write!(
+                    f,
+                    "learned=courier but no word of the delivery, complaint {complaint:+.1}"
+                )
+            }
         }
     }
 }
@@ -421,14 +429,20 @@ impl Model {
         let only_generic = complaint && sig.only_generic;
         let clear_cause = cause_margin >= p.cause_margin && !only_generic;
         let gripe = !only_generic && (turned || (complaint || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer);
-        let tier = if praise_clear || praise_lean || praise_sure || said_fine {
+        let said = praise_clear || praise_lean || praise_sure || said_fine;
+        let taken = !said && LEARNED_TIERS[c] != Tier::Unclassified && (clear_cause || gripe);
+        // courier is a new hire's call: not for a text that never speaks
+        // of the delivery (a price drop told in days)
+        if taken && LEARNED_TIERS[c] == Tier::Courier && !sig.delivery {
+            let note = Note::NoDelivery { complaint: pol };
+            return Call {
+                tier: Tier::Unclassified,
+                note,
+            };
+        }
+        let tier = if said {
             Tier::NewBuyer
-        } else if LEARNED_TIERS[c] != Tier::Unclassified
-            && (clear_cause || gripe)
-            && (sig.delivery || LEARNED_TIERS[c] != Tier::Courier)
-        {
-            // courier is a new hire's call: not for a text that never
-            // speaks of the delivery (a price drop told in days)
+        } else if taken {
             LEARNED_TIERS[c]
         } else {
             Tier::Unclassified
@@ -682,9 +696,12 @@ mod tests {
         };
         assert_eq!(m.decide(m.scores(&["太慢"]), delivery, None, p).tier, Tier::Courier);
         // a text that never names the delivery is no new hire's courier call
-        assert_ne!(
-            m.decide(m.scores(&["太慢"]), Signals::default(), None, p).tier,
-            Tier::Courier
+        let call = m.decide(m.scores(&["太慢"]), Signals::default(), None, p);
+        assert_eq!(call.tier, Tier::Unclassified);
+        assert!(
+            call.note.to_string().contains("no word of the delivery"),
+            "{}",
+            call.note
         );
         assert_eq!(
             m.decide(m.scores(&["喜欢", "满意"]), praised, Some(Stars::Mid), p).tier,
