@@ -16,9 +16,9 @@ use crate::tier::{Causes, Tier};
 
 /// How many tokens may stand between the two words of a pair.
 const PAIR_WINDOW: usize = 4;
-/// How far before a cue (bytes: ten CJK characters) a denied comparison
-/// (不比) reaches.
-const COMPARE_REACH: usize = 30;
+/// How far before a cue (bytes: fourteen CJK characters) a denied
+/// comparison (不比, 不像其他) reaches: 不像其他商店的裤子那样质量差.
+const COMPARE_REACH: usize = 42;
 
 /// How many clauses after a gripe a dismisser (没关系) may come.
 const DISMISS_REACH: usize = 3;
