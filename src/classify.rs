@@ -420,6 +420,7 @@ impl Classifier {
         let found = self.scan(&norm);
         let mut hits = self.match_cues(&norm, &tokens, &clauses, &found);
         self.apply_scopes(&norm, &tokens, &clauses, &found, &mut hits);
+        self.gift_faults(&norm, &clauses, &mut hits);
         let turn = self.standing_turn(&norm, &tokens, &hits);
         let turned = turn.is_some();
         let misclick = self.misclicks.is_match(&norm);
@@ -851,6 +852,27 @@ impl Classifier {
                 if praise_after.iter().any(|&p| p >= h.end) {
                     h.state = HitState::Dismissed(format!("{c}…"));
                 }
+            }
+        }
+    }
+
+    /// A fault in the goods found in a clause that names a gift before it
+    /// (赠品比想象中要小, 送的水壶锈了不能用) is the gift's: TIERS.md puts a
+    /// poor gift with the shop's service.
+    fn gift_faults(&self, norm: &str, clauses: &[(usize, usize)], hits: &mut [Hit]) {
+        if self.rules.gifts.is_empty() {
+            return;
+        }
+        for h in hits.iter_mut() {
+            if h.kind != CueKind::Cause(Tier::Quality) || h.state != HitState::Active {
+                continue;
+            }
+            let cs = clauses
+                .iter()
+                .find(|&&(s, e)| h.start >= s && h.start < e)
+                .map_or(0, |&(s, _)| s);
+            if self.rules.gifts.iter().any(|g| norm[cs..h.end].contains(g.as_str())) {
+                h.kind = CueKind::Cause(Tier::Service);
             }
         }
     }

@@ -253,6 +253,7 @@ pub fn explain_command(text: &str, rating: Option<&str>, rules: Option<&Path>) -
             Pattern::Regex(r) => format!("re: {r}"),
         };
         let state = match &h.state {
+            HitState::Active if h.kind != cue.kind => format!("fired, as {}: said of a gift", h.kind.name()),
             HitState::Active => "fired".to_string(),
             HitState::Negated(n) => format!("cancelled: negated by {n}"),
             HitState::Dismissed(d) => format!("cancelled: dismissed by {d}"),

@@ -108,6 +108,9 @@ pub struct RuleSet {
     pub turns: Vec<String>,
     /// Phrases saying the rating itself was a slip (点错了, 手滑).
     pub misclicks: Vec<String>,
+    /// Words naming a gift (赠品, 送的): a fault found in the clause after
+    /// one is the gift's, a shop matter (送的水壶锈了 is service).
+    pub gifts: Vec<String>,
     /// What a back end writes when the buyer wrote nothing (此用户没有填写评价).
     pub blanks: Vec<String>,
     /// Shop words added to jieba's dictionary.
@@ -249,6 +252,7 @@ impl RuleSet {
             dismissers: Vec::new(),
             concessions: Vec::new(),
             misclicks: Vec::new(),
+            gifts: Vec::new(),
             blanks: Vec::new(),
             turns: Vec::new(),
             dict: Vec::new(),
@@ -298,7 +302,7 @@ impl RuleSet {
             FileKind::Contrast => {
                 for (_, k, v) in parse::parse_keyed(
                     name,
-                    &["dismiss", "concede", "turn", "misclick", "blank"],
+                    &["dismiss", "concede", "turn", "misclick", "blank", "gift"],
                     reader,
                     problems,
                 ) {
@@ -307,6 +311,7 @@ impl RuleSet {
                         "dismiss" => self.dismissers.push(v),
                         "turn" => self.turns.push(v),
                         "misclick" => self.misclicks.push(v),
+                        "gift" => self.gifts.push(v),
                         "blank" => self.blanks.push(v),
                         _ => self.concessions.push(v),
                     }
