@@ -857,8 +857,8 @@ impl Classifier {
     }
 
     /// A fault in the goods found in a clause that names a gift before it
-    /// (赠品比想象中要小, 送的水壶锈了不能用) is the gift's: TIERS.md puts a
-    /// poor gift with the shop's service.
+    /// or in the cue's own words (赠品比想象中要小, 送的水壶锈了不能用) is
+    /// the gift's: TIERS.md puts a poor gift with the shop's service.
     fn gift_faults(&self, norm: &str, clauses: &[(usize, usize)], hits: &mut [Hit]) {
         if self.rules.gifts.is_empty() {
             return;

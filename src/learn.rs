@@ -429,8 +429,8 @@ impl Model {
         let only_generic = complaint && sig.only_generic;
         let clear_cause = cause_margin >= p.cause_margin && !only_generic;
         let gripe = !only_generic && (turned || (complaint || pol > 0.0) && LEARNED_TIERS[best] != Tier::NewBuyer);
-        let said = praise_clear || praise_lean || praise_sure || said_fine;
-        let taken = !said && LEARNED_TIERS[c] != Tier::Unclassified && (clear_cause || gripe);
+        let fine = praise_clear || praise_lean || praise_sure || said_fine;
+        let taken = !fine && LEARNED_TIERS[c] != Tier::Unclassified && (clear_cause || gripe);
         // courier is a new hire's call: not for a text that never speaks
         // of the delivery (a price drop told in days)
         if taken && LEARNED_TIERS[c] == Tier::Courier && !sig.delivery {
@@ -440,7 +440,7 @@ impl Model {
                 note,
             };
         }
-        let tier = if said {
+        let tier = if fine {
             Tier::NewBuyer
         } else if taken {
             LEARNED_TIERS[c]
