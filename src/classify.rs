@@ -699,14 +699,7 @@ impl Classifier {
         }
         // Negation just before the cue, within its clause.
         for h in hits.iter_mut().filter(|h| h.state == HitState::Active) {
-            let cs = clauses
-                .iter()
-                .find(|&&(s, e)| h.anchor >= s && h.anchor < e)
-                .map_or(0, |c| c.0);
-            let ce = clauses
-                .iter()
-                .find(|&&(s, e)| h.anchor >= s && h.anchor < e)
-                .map_or(norm.len(), |c| c.1);
+            let (cs, ce) = clause_around(clauses, h.anchor).unwrap_or((0, norm.len()));
             let negator = self
                 .negated_by(norm, cs, h.anchor, tokens)
                 .or_else(|| self.negated_by(norm, cs.min(h.word_anchor), h.word_anchor, tokens));
@@ -867,10 +860,7 @@ impl Classifier {
             if h.kind != CueKind::Cause(Tier::Quality) || h.state != HitState::Active {
                 continue;
             }
-            let cs = clauses
-                .iter()
-                .find(|&&(s, e)| h.start >= s && h.start < e)
-                .map_or(0, |&(s, _)| s);
+            let cs = clause_around(clauses, h.start).map_or(0, |(s, _)| s);
             if self.rules.gifts.iter().any(|g| norm[cs..h.end].contains(g.as_str())) {
                 h.kind = CueKind::Cause(Tier::Service);
             }
@@ -1233,6 +1223,11 @@ const SECOND_OPINION_MIN: usize = 4;
 /// A complaint with hardly any other words names no cause.
 fn is_only_generic(rest: usize) -> bool {
     rest <= 8
+}
+
+/// The clause (byte range) that holds byte `pos`.
+fn clause_around(clauses: &[(usize, usize)], pos: usize) -> Option<(usize, usize)> {
+    clauses.iter().copied().find(|&(s, e)| pos >= s && pos < e)
 }
 
 /// True for 一般 inside a clause before 的 and a word (不是一般的渣,
