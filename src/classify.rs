@@ -246,6 +246,8 @@ pub struct Classifier {
     vetoes: RegexBank,
     veto_of: Vec<(CueKind, String)>,
     dismissers: AhoCorasick,
+    /// The buts (但是, 不过) that end what a 虽然 grants.
+    buts: AhoCorasick,
     misclicks: AhoCorasick,
     blanks: AhoCorasick,
     /// Last characters of the negators and fillers, sorted: a text ending
@@ -340,6 +342,7 @@ impl Classifier {
             .context("building the phrase matcher")?;
         let veto_of = rules.vetoes.iter().map(|v| (v.kind, v.origin.to_string())).collect();
         let dismissers = AhoCorasick::new(&rules.dismissers).context("building the dismisser matcher")?;
+        let buts = AhoCorasick::new(&rules.buts).context("building the but matcher")?;
         let misclicks = AhoCorasick::new(&rules.misclicks).context("building the misclick matcher")?;
         let blanks = AhoCorasick::new(&rules.blanks).context("building the blank-text matcher")?;
         // `^就是`: a turn only where a clause starts (这就是品牌的力量 is no turn)
@@ -369,6 +372,7 @@ impl Classifier {
             vetoes,
             veto_of,
             dismissers,
+            buts,
             misclicks,
             blanks,
             neg_tails,
@@ -837,9 +841,12 @@ impl Classifier {
                 h.state = HitState::Dismissed(d.clone());
                 continue;
             }
+            // 虽然A，但B grants A and asserts B: a gripe after the 但 stands
             let conceded = self.rules.concessions.iter().find(|c| {
                 let lo = clauses.get(hc.saturating_sub(1)).map_or(0, |c| c.0);
-                norm[lo..h.start].contains(c.as_str())
+                norm[lo..h.start]
+                    .rfind(c.as_str())
+                    .is_some_and(|at| self.buts.find(&norm[lo + at..h.start]).is_none())
             });
             if let Some(c) = conceded {
                 if praise_after.iter().any(|&p| p >= h.end) {
@@ -1451,6 +1458,30 @@ mod tests {
         assert_eq!(turn("虽然有点大小不一，但新鲜又好吃"), None);
         assert_eq!(turn("虽然有点大小不一，但是还能吃").as_deref(), Some("有点"));
         assert_eq!(turn("有点小，不过很甜").as_deref(), Some("有点"));
+        // 虽然A，但是B grants A and asserts B: a gripe in A is conceded when
+        // praise follows, a gripe in B stands whatever praise comes after
+        let state = |t: &str, cue: &str| {
+            c.analyse(t, None)
+                .hits
+                .iter()
+                .find(|h| h.text == cue)
+                .map(|h| h.state.clone())
+        };
+        assert!(matches!(
+            state("虽然质量太差了，但是客服态度很好", "质量太差"),
+            Some(HitState::Dismissed(_))
+        ));
+        assert_eq!(
+            state("虽然价格便宜，但是质量太差了，不过客服态度很好", "质量太差"),
+            Some(HitState::Active)
+        );
+        assert_eq!(
+            c.classify("虽然价格便宜，但是质量太差了，不过客服态度很好", None).tier,
+            Tier::Quality
+        );
+        // 不够 denies the praise after it (不够清晰 is no praise)
+        assert!(matches!(state("一般般，不够清晰", "清晰"), Some(HitState::Negated(_))));
+        assert_eq!(state("图像很清晰", "清晰"), Some(HitState::Active));
         let fired = |t: &str| -> Vec<String> {
             c.analyse(t, None)
                 .hits

@@ -106,6 +106,9 @@ pub struct RuleSet {
     pub concessions: Vec<String>,
     /// Words that bring in a gripe (但是, 就是, 可惜).
     pub turns: Vec<String>,
+    /// The buts (但是, 不过) that end what a concession grants: a gripe
+    /// after one is what the buyer asserts (虽然便宜，但是质量太差).
+    pub buts: Vec<String>,
     /// Phrases saying the rating itself was a slip (点错了, 手滑).
     pub misclicks: Vec<String>,
     /// Words naming a gift (赠品, 送的): a fault found in the clause after
@@ -251,6 +254,7 @@ impl RuleSet {
             comparisons: Vec::new(),
             dismissers: Vec::new(),
             concessions: Vec::new(),
+            buts: Vec::new(),
             misclicks: Vec::new(),
             gifts: Vec::new(),
             blanks: Vec::new(),
@@ -302,7 +306,7 @@ impl RuleSet {
             FileKind::Contrast => {
                 for (_, k, v) in parse::parse_keyed(
                     name,
-                    &["dismiss", "concede", "turn", "misclick", "blank", "gift"],
+                    &["dismiss", "concede", "turn", "but", "misclick", "blank", "gift"],
                     reader,
                     problems,
                 ) {
@@ -310,6 +314,7 @@ impl RuleSet {
                     match k.as_str() {
                         "dismiss" => self.dismissers.push(v),
                         "turn" => self.turns.push(v),
+                        "but" => self.buts.push(v),
                         "misclick" => self.misclicks.push(v),
                         "gift" => self.gifts.push(v),
                         "blank" => self.blanks.push(v),

@@ -318,7 +318,7 @@ fn a_ledger_held_too_long_stops_the_run_with_a_clear_message() {
 fn a_run_killed_midway_leaves_the_ledger_as_it_was() {
     let wd = after_day1();
     let before = ledger_counts(&wd);
-    // a big export, so the run is still going when it is killed
+    // a big export, so the run spends a while writing its ledger record
     let mut big = day1();
     for i in 0..40_000 {
         big.push(r(
@@ -335,7 +335,13 @@ fn a_run_killed_midway_leaves_the_ledger_as_it_was() {
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
+    // killed once its ledger transaction has begun writing (the rollback
+    // journal is there), whatever the speed of the machine
+    let journal = wd.join("triage-out/triage.db-journal");
+    let start = std::time::Instant::now();
+    while !journal.exists() && child.try_wait().unwrap().is_none() && start.elapsed() < Duration::from_secs(120) {
+        std::thread::sleep(Duration::from_micros(200));
+    }
     child.kill().unwrap();
     let status = child.wait().unwrap();
     assert!(!status.success(), "the run finished before it could be killed");
