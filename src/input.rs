@@ -219,9 +219,18 @@ pub enum Rating {
 
 impl Rating {
     /// Read a rating as exports write it: 好评/中评/差评, good/neutral/bad,
-    /// 1-5, 1星..5星, ★ counts. `None` when it cannot be read.
+    /// 1-5, 1星..5星 (3颗星, 3/5), ★ counts. `None` when it cannot be read.
     pub fn parse(raw: &str) -> Option<Rating> {
-        let s = raw.trim().to_lowercase();
+        // full-width digits and slash as Excel on Chinese Windows may keep them (３星)
+        let s: String = raw
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '０'..='９' | '／' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+                c => c,
+            })
+            .collect();
+        let s = s.to_lowercase();
         let s = s.trim_matches(|c: char| c == '"' || c == '\'');
         // a note in brackets after the rating says nothing more: 中评(3), 差评（1星）
         let s = match s.split_once(['(', '（']) {
@@ -247,8 +256,18 @@ impl Rating {
         if stars > 0 && s.chars().all(|c| c == '★' || c == '☆' || c.is_whitespace()) {
             return Rating::from_stars(stars as f64);
         }
+        // 3/5: stars out of five
+        let s = match s.split_once('/') {
+            Some((n, "5")) => n.trim(),
+            Some((n, d)) if d.trim() == "5" => n.trim(),
+            Some(_) => return None,
+            None => s,
+        };
         let s = s
+            .trim_end_matches("星级")
             .trim_end_matches("星")
+            .trim_end_matches("颗")
+            .trim_end_matches("个")
             .trim_end_matches("分")
             .trim_end_matches("stars")
             .trim_end_matches("star")
@@ -1279,6 +1298,14 @@ mod tests {
             ("中评(3)", Some(Rating::Mid)),
             ("差评（1星）", Some(Rating::Low)),
             ("1 分", Some(Rating::Low)),
+            ("3颗星", Some(Rating::Mid)),
+            ("一颗星", Some(Rating::Low)),
+            ("5个星", Some(Rating::Good)),
+            ("３星", Some(Rating::Mid)),
+            ("3/5", Some(Rating::Mid)),
+            ("2 / 5", Some(Rating::Low)),
+            ("4星级", Some(Rating::Good)),
+            ("3/10", None),
             ("(3)", None),
             ("5星好评", Some(Rating::Good)),
             ("一星差评", Some(Rating::Low)),
