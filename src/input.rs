@@ -217,6 +217,18 @@ pub enum Rating {
     Low,
 }
 
+/// True when `head` (a file's first bytes) is an HTML page with a table:
+/// it opens with a tag, and `<table` comes in it (ASCII in UTF-8 and GBK
+/// alike; UTF-16 text is read as such first).
+fn is_web_page(head: &[u8]) -> bool {
+    let text = match Encoding::for_bom(head) {
+        Some((enc, bom)) => enc.decode_without_bom_handling(&head[bom..]).0.into_owned(),
+        None => String::from_utf8_lossy(head).into_owned(),
+    };
+    let lower = text.trim_start().to_ascii_lowercase();
+    lower.starts_with('<') && lower.contains("<table")
+}
+
 impl Rating {
     /// Read a rating as exports write it: 好评/中评/差评, good/neutral/bad,
     /// 1-5, 1星..5星 (3颗星, 3/5), ★ counts. `None` when it cannot be read.
@@ -468,6 +480,11 @@ pub enum InputError {
     Workbook {
         file: String,
     },
+    /// A web page holding a table (what some back ends save under an .xls
+    /// name) given where a CSV was expected.
+    WebPage {
+        file: String,
+    },
     MissingColumn {
         file: String,
         field: Field,
@@ -494,6 +511,10 @@ impl fmt::Display for InputError {
             InputError::Workbook { file } => write!(
                 f,
                 "{file}: this is an Excel workbook, not a CSV. Open it in Excel or WPS and save it as CSV (另存为 → CSV UTF-8), then run on the .csv"
+            ),
+            InputError::WebPage { file } => write!(
+                f,
+                "{file}: this is a web page (HTML table), not a CSV; some back ends export one under an .xls name. Open it in Excel or WPS and save it as CSV (另存为 → CSV UTF-8), then run on the .csv"
             ),
             InputError::MissingColumn { file, field, found } => write!(
                 f,
@@ -627,6 +648,9 @@ pub fn open_decoded(
     // .xlsx is a zip, .xls an OLE compound file: say so, not "no text column"
     if head.starts_with(b"PK\x03\x04") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(InputError::Workbook { file: shown });
+    }
+    if is_web_page(&head) {
+        return Err(InputError::WebPage { file: shown });
     }
     let enc = match forced {
         Some(e) => Encoding::for_bom(&head).map_or(e, |(b, _)| b),

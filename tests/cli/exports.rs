@@ -346,6 +346,14 @@ fn empty_and_header_only_files() {
     wd.run(&["week.xlsx"])
         .expect_code(1)
         .expect_stderr_contains("week.xlsx: this is an Excel workbook, not a CSV");
+    // so is a web page saved under an .xls name, as some back ends export
+    wd.write(
+        "week.xls",
+        "<html><head><meta charset=\"utf-8\"></head><body><table><tr><td>订单编号</td><td>评价内容</td><td>评价等级</td></tr></table></body></html>",
+    );
+    wd.run(&["week.xls"])
+        .expect_code(1)
+        .expect_stderr_contains("week.xls: this is a web page (HTML table), not a CSV");
 }
 
 #[test]
