@@ -1479,6 +1479,13 @@ mod tests {
             c.classify("虽然价格便宜，但是质量太差了，不过客服态度很好", None).tier,
             Tier::Quality
         );
+        // a book the buyer could not get through is a gripe, whatever the
+        // praise for its paper: never a new hire's call
+        assert_ne!(
+            c.classify("印刷和纸张都无可挑剔，孩子也喜欢封面，内容实在读不下去", None)
+                .tier,
+            Tier::NewBuyer
+        );
         // 不够 denies the praise after it (不够清晰 is no praise)
         assert!(matches!(state("一般般，不够清晰", "清晰"), Some(HitState::Negated(_))));
         assert_eq!(state("图像很清晰", "清晰"), Some(HitState::Active));
