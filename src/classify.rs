@@ -994,6 +994,10 @@ impl Classifier {
                 if !starts_token(tokens, turn) || one_letter && !ends_token(tokens, turn, m.end()) {
                     return false;
                 }
+                // a turn word denied (没有发现什么不足) brings in nothing
+                if self.negated_by(norm, 0, turn, tokens).is_some() {
+                    return false;
+                }
                 // `^就是` turns where a clause starts, or right after praise
                 // (东西不错就是安装师傅黑点), not inside a clause (这就是品牌的力量)
                 if self.turn_at_start[m.pattern().as_usize()]
@@ -1458,6 +1462,9 @@ mod tests {
         assert_eq!(turn("虽然有点大小不一，但新鲜又好吃"), None);
         assert_eq!(turn("虽然有点大小不一，但是还能吃").as_deref(), Some("有点"));
         assert_eq!(turn("有点小，不过很甜").as_deref(), Some("有点"));
+        // a turn word denied brings in nothing (没有发现什么不足)
+        assert_eq!(turn("用了一周，没有发现什么不足"), None);
+        assert_eq!(turn("用了一周，不足是电池小").as_deref(), Some("不足"));
         // 虽然A，但是B grants A and asserts B: a gripe in A is conceded when
         // praise follows, a gripe in B stands whatever praise comes after
         let state = |t: &str, cue: &str| {
