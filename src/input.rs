@@ -270,7 +270,6 @@ impl Rating {
         }
         // 3/5: stars out of five
         let s = match s.split_once('/') {
-            Some((n, "5")) => n.trim(),
             Some((n, d)) if d.trim() == "5" => n.trim(),
             Some(_) => return None,
             None => s,
