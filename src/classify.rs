@@ -1493,6 +1493,19 @@ mod tests {
                 .tier,
             Tier::NewBuyer
         );
+        // a post shared from elsewhere (#话题#, 回复 …) is no review of a
+        // purchase: never a new hire's call; an HTML entity (&#183;) is no topic
+        for post in [
+            "#蒙牛新包装# 换了新包装的纯牛奶很清新，喜欢",
+            "回复 谢谢支持，欢迎关注我们",
+        ] {
+            assert_ne!(c.classify(post, None).tier, Tier::NewBuyer, "{post}");
+        }
+        assert!(!any_hit(
+            &c,
+            "比尔&#183;盖茨的这本传记很好看&#183;推荐",
+            |h| { h.kind == CueKind::Complaint }
+        ));
         // 不够 denies the praise after it (不够清晰 is no praise)
         assert!(matches!(state("一般般，不够清晰", "清晰"), Some(HitState::Negated(_))));
         assert_eq!(state("图像很清晰", "清晰"), Some(HitState::Active));
