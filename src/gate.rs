@@ -12,6 +12,12 @@ use std::sync::OnceLock;
 use regex::{Match, Regex};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
+thread_local! {
+    /// Per thread: for each regex, its entry in the list being built, or
+    /// `u32::MAX`. Always left all `u32::MAX` between calls.
+    static SLOTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A regex list with one shared literal gate.
 ///
 /// Each regex is compiled the first time a review opens its gate: a cron
@@ -120,24 +126,36 @@ impl RegexBank {
         found: impl IntoIterator<Item = (usize, usize, usize)>,
     ) -> Vec<(usize, Match<'t>)> {
         // per regex a gate word opened: (regex, earliest start of a prefix
-        // word, latest end of a suffix word); a few per text, not one per regex
+        // word, latest end of a suffix word); a few per text, not one per
+        // regex. `slot` finds a regex's entry without a search (a common
+        // gate word opens dozens of regexes, and a review holds many).
         let mut open: Vec<(usize, usize, usize)> = self.ungated.iter().map(|&i| (i, 0, 0)).collect();
-        for (w, start, end) in found {
-            for &(i, is_prefix) in &self.opens[w] {
-                let at = match open.iter().position(|o| o.0 == i) {
-                    Some(at) => at,
-                    None => {
-                        open.push((i, usize::MAX, 0));
-                        open.len() - 1
+        SLOTS.with_borrow_mut(|slot| {
+            if slot.len() < self.patterns.len() {
+                slot.resize(self.patterns.len(), u32::MAX);
+            }
+            for (w, start, end) in found {
+                for &(i, is_prefix) in &self.opens[w] {
+                    let at = match slot[i] {
+                        u32::MAX => {
+                            slot[i] = open.len() as u32;
+                            open.push((i, usize::MAX, 0));
+                            open.len() - 1
+                        }
+                        at => at as usize,
+                    };
+                    if is_prefix {
+                        open[at].1 = open[at].1.min(start);
+                    } else {
+                        open[at].2 = open[at].2.max(end);
                     }
-                };
-                if is_prefix {
-                    open[at].1 = open[at].1.min(start);
-                } else {
-                    open[at].2 = open[at].2.max(end);
                 }
             }
-        }
+            // leave the table empty for the next text
+            for o in &open {
+                slot[o.0] = u32::MAX;
+            }
+        });
         open.sort_unstable();
         let mut out = Vec::new();
         for (i, first_start, last_end) in open {
