@@ -602,8 +602,9 @@ impl Classifier {
                 if !(whole || opinion_only && ends_token(tokens, s, e)) {
                     continue;
                 }
-                // 大小, 快慢, 好坏: two opposites name a measure (屏幕大小合适), not an opinion
-                if token_ending(tokens, e).is_some_and(|t| OPPOSITES.contains(&t.word)) {
+                // 大小, 快慢, 好坏: two opposites name a measure (屏幕大小合适), not an
+                // opinion; 显卡, 会员卡: a thing, not a stuck machine
+                if token_ending(tokens, e).is_some_and(|t| OPPOSITES.contains(&t.word) || THINGS.contains(&t.word)) {
                     continue;
                 }
             }
@@ -1167,6 +1168,27 @@ impl Classifier {
         }
     }
 }
+
+/// Names of things that end in a one-letter opinion (卡, stuck):
+/// the letter names the thing, it says nothing of it.
+const THINGS: &[&str] = &[
+    "显卡",
+    "网卡",
+    "声卡",
+    "读卡",
+    "会员卡",
+    "内存卡",
+    "存储卡",
+    "储存卡",
+    "银行卡",
+    "信用卡",
+    "电话卡",
+    "手机卡",
+    "上网卡",
+    "贺卡",
+    "保修卡",
+    "卡卡",
+];
 
 /// Words made of two opposites: each names a measure, so neither half is an opinion.
 const OPPOSITES: &[&str] = &[
