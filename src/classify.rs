@@ -1169,25 +1169,14 @@ impl Classifier {
     }
 }
 
-/// Names of things that end in a one-letter opinion (卡, stuck):
-/// the letter names the thing, it says nothing of it.
+/// Words that end in a one-letter opinion (卡 stuck, 晚 late, 响 loud, 差
+/// poor) and name a thing, a time or a deed: the letter says nothing of
+/// the goods (显卡, 快递昨晚就到了, 音响, 出差).
+#[rustfmt::skip]
 const THINGS: &[&str] = &[
-    "显卡",
-    "网卡",
-    "声卡",
-    "读卡",
-    "会员卡",
-    "内存卡",
-    "存储卡",
-    "储存卡",
-    "银行卡",
-    "信用卡",
-    "电话卡",
-    "手机卡",
-    "上网卡",
-    "贺卡",
-    "保修卡",
-    "卡卡",
+    "显卡", "网卡", "声卡", "读卡", "会员卡", "内存卡", "存储卡", "储存卡", "银行卡", "信用卡", "电话卡", "手机卡",
+    "上网卡", "贺卡", "保修卡", "卡卡", "昨晚", "今晚", "当晚", "每晚", "傍晚", "夜晚", "早晚", "一晚", "音响",
+    "影响", "出差",
 ];
 
 /// Words made of two opposites: each names a measure, so neither half is an opinion.
