@@ -250,6 +250,9 @@ pub struct Classifier {
     buts: AhoCorasick,
     misclicks: AhoCorasick,
     blanks: AhoCorasick,
+    /// The shop words of dict.txt: a cue inside one of them, not at its
+    /// start, is part of another word (卡顿 in the brand 哈曼卡顿).
+    shop_words: rustc_hash::FxHashSet<String>,
     /// Last characters of the negators and fillers, sorted: a text ending
     /// in none of them ends in neither (most cues have no negator before).
     neg_tails: Vec<char>,
@@ -355,6 +358,7 @@ impl Classifier {
         neg_tails.sort_unstable();
         neg_tails.dedup();
         let model = Model::from_weights(&rules.weights);
+        let shop_words = rules.dict.iter().map(|(w, _)| w.clone()).collect();
         // last: jieba may still be loading (text::preload)
         let seg = Segmenter::new(rules.dict.iter().map(|(w, f)| (w.as_str(), *f)));
         Ok(Classifier {
@@ -376,6 +380,7 @@ impl Classifier {
             misclicks,
             blanks,
             neg_tails,
+            shop_words,
             model,
         })
     }
@@ -556,7 +561,7 @@ impl Classifier {
             if chars == 2 && opens_long_word(norm, tokens, s, e) {
                 continue;
             }
-            if ordinary_before_noun(norm, s, e) {
+            if ordinary_before_noun(norm, s, e) || self.inside_shop_word(tokens, s, e) {
                 continue;
             }
             // 掉色不掉 and 好不好用: a question, not a finding
@@ -616,7 +621,10 @@ impl Classifier {
             if norm[s..e].starts_with("不行") && matches!(norm[..s].chars().next_back(), Some('的' | '得')) {
                 continue;
             }
-            if ordinary_before_noun(norm, s, e) {
+            // an opinion inside a shop word is part of it (卡顿 in 哈曼卡顿);
+            // an aspect at its end is not (包装 in 外包装)
+            let opinion_only = self.pair_word_uses[w].iter().all(|&(_, a)| !a);
+            if ordinary_before_noun(norm, s, e) || opinion_only && self.inside_shop_word(tokens, s, e) {
                 continue;
             }
             let Some(tok) = token_at(tokens, s) else { continue };
@@ -677,6 +685,17 @@ impl Classifier {
         }
         hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.cue));
         hits
+    }
+
+    /// True when `s..e` lies inside a shop word of dict.txt and does not
+    /// begin it: 卡顿 in 哈曼卡顿 is the brand, not a lag.
+    fn inside_shop_word(&self, tokens: &[Token], s: usize, e: usize) -> bool {
+        // one letter (慢 in 物流慢) is left to the rules for one-letter words
+        e - s > 4
+            && token_at(tokens, s).is_some_and(|i| {
+                let t = &tokens[i];
+                t.start < s && t.end >= e && self.shop_words.contains(t.word)
+            })
     }
 
     fn apply_scopes(&self, norm: &str, tokens: &[Token], clauses: &[(usize, usize)], found: &Found, hits: &mut [Hit]) {
