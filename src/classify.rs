@@ -759,20 +759,23 @@ impl Classifier {
                 h.state = HitState::Negated(neg);
             }
         }
-        // A negation carries over a conjunction: 没有缩水和掉色.
+        // A negation carries over a conjunction, or from one cause word
+        // straight on to the next: 没有缩水和掉色, 没有变形破损 (not to praise,
+        // 不酸的甜, nor from a shrug, 不是一般差).
         for j in 0..hits.len() {
             if hits[j].state != HitState::Active {
                 continue;
             }
+            let cause = matches!(hits[j].kind, CueKind::Cause(_));
             let carried = hits[..j]
                 .iter()
                 .chain(hits[j + 1..].iter())
                 .find_map(|h| match &h.state {
-                    HitState::Negated(n) if h.end <= hits[j].start => {
-                        let between = &norm[h.end..hits[j].start];
-                        ["和", "或", "或者", "与", "及", "跟", "、", "也"]
-                            .contains(&between)
-                            .then(|| n.clone())
+                    HitState::Negated(n) if h.end <= hits[j].anchor => {
+                        let between = &norm[h.end..hits[j].anchor];
+                        (between.is_empty() && cause && matches!(h.kind, CueKind::Cause(_))
+                            || ["和", "或", "或者", "与", "及", "跟", "、", "也"].contains(&between))
+                        .then(|| n.clone())
                     }
                     _ => None,
                 });
@@ -790,9 +793,20 @@ impl Classifier {
             if !self.rules.negators.iter().any(|n| n == opinion) {
                 continue;
             }
+            // fillers may come between (包装没有任何破损)
+            let mut at = hits[i].end;
+            while let Some(f) = self
+                .rules
+                .fillers
+                .iter()
+                .filter(|f| norm[at..].starts_with(f.as_str()))
+                .max_by_key(|f| f.len())
+            {
+                at += f.len();
+            }
             let denied = hits
                 .iter()
-                .find(|h| h.start == hits[i].end && matches!(h.state, HitState::Negated(_)))
+                .find(|h| h.start == at && matches!(h.state, HitState::Negated(_)))
                 .map(|h| format!("{opinion}{}", h.text));
             if let Some(d) = denied {
                 hits[i].state = HitState::Inside(d);
