@@ -244,7 +244,8 @@ pub struct Classifier {
     pair_word_uses: Vec<Vec<(usize, bool)>>,
     pair_word_len: Vec<usize>,
     vetoes: RegexBank,
-    veto_of: Vec<(CueKind, String)>,
+    /// Per veto: the kind it cancels, its origin, and whether over the whole review.
+    veto_of: Vec<(CueKind, String, bool)>,
     dismissers: AhoCorasick,
     /// The buts (但是, 不过) that end what a 虽然 grants.
     buts: AhoCorasick,
@@ -343,7 +344,11 @@ impl Classifier {
             .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
             .build(&lexicon_words)
             .context("building the phrase matcher")?;
-        let veto_of = rules.vetoes.iter().map(|v| (v.kind, v.origin.to_string())).collect();
+        let veto_of = rules
+            .vetoes
+            .iter()
+            .map(|v| (v.kind, v.origin.to_string(), v.whole))
+            .collect();
         let dismissers = AhoCorasick::new(&rules.dismissers).context("building the dismisser matcher")?;
         let buts = AhoCorasick::new(&rules.buts).context("building the but matcher")?;
         let misclicks = AhoCorasick::new(&rules.misclicks).context("building the misclick matcher")?;
@@ -812,12 +817,21 @@ impl Classifier {
                 hits[i].state = HitState::Inside(d);
             }
         }
-        // Vetoes.
+        // Vetoes, over the clauses their match spans (快递服务 says nothing
+        // of 客服态度很差 in the next clause), or with `!!` the whole review.
         for (vi, m) in self.vetoes.first_matches(norm, found.veto_gates.iter().copied()) {
-            let (kind, origin) = &self.veto_of[vi];
+            let (kind, origin, whole) = &self.veto_of[vi];
+            let (from, to) = if *whole {
+                (0, norm.len())
+            } else {
+                (
+                    clause_around(clauses, m.start()).map_or(m.start(), |(s, _)| s),
+                    clause_around(clauses, m.end().saturating_sub(1)).map_or(m.end(), |(_, e)| e),
+                )
+            };
             for h in hits
                 .iter_mut()
-                .filter(|h| h.kind == *kind && h.state == HitState::Active)
+                .filter(|h| h.kind == *kind && h.state == HitState::Active && h.start < to && h.end > from)
             {
                 h.state = HitState::Vetoed(format!("{} ({origin})", m.as_str()));
             }
@@ -1583,6 +1597,27 @@ mod tests {
 
     /// 不是 or 没有 right before a pair's aspect denies the pair; the same
     /// pair said again later, undenied, still counts.
+    #[test]
+    fn a_veto_reaches_its_clauses_and_a_double_one_the_whole_review() {
+        let c = classifier();
+        // `! 快递…服务` (service.txt): the courier's service is no shop
+        // service, but 客服态度很差 in the next clause still is
+        let both = "快递服务不错，但是客服态度很差";
+        assert!(any_hit(&c, both, |h| h.kind == CueKind::Cause(Tier::Service)
+            && h.state == HitState::Active));
+        assert_eq!(tier(&c, both), Tier::Service);
+        // `!! 箱子…破` (quality.txt): a box broken on the way explains the
+        // rotten fruit told in another clause
+        let rotten = "差评 箱子都破了 好几个苹果都烂了";
+        assert!(any_hit(&c, rotten, |h| matches!(h.state, HitState::Vetoed(_))));
+        assert_eq!(tier(&c, rotten), Tier::Courier);
+        // a box not broken vetoes nothing
+        assert!(!any_hit(&c, "外箱一点没破，台灯灯罩是裂的", |h| matches!(
+            h.state,
+            HitState::Vetoed(_)
+        )));
+    }
+
     #[test]
     fn a_denied_pair_is_no_finding_but_a_later_one_is() {
         let c = classifier();

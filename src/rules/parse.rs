@@ -114,18 +114,22 @@ pub struct Cue {
     pub origin: Origin,
 }
 
-/// A `!` line: when it matches, the file's cues are ignored for that review.
+/// A `!` line: when it matches, the file's cues are ignored in the clauses
+/// the match spans; a `!!` line, in the whole review.
 #[derive(Debug, Clone)]
 pub struct Veto {
     pub kind: CueKind,
     pub regex: String,
     pub origin: Origin,
+    /// `!!`: the whole review, not only the clauses of the match.
+    pub whole: bool,
 }
 
 /// Parse a cue file (`courier.txt`, `complaint.txt`, ...).
 ///
 /// Line forms: `phrase`; `aspect|aspect + opinion|opinion`; `re: regex`;
-/// `! regex` (a veto).
+/// `! regex` (a veto over the clauses it matches in); `!! regex` (a veto
+/// over the whole review).
 pub fn parse_cues(
     name: &str,
     kind: CueKind,
@@ -147,14 +151,19 @@ pub fn parse_cues(
             })
         };
         if let Some(rest) = text.strip_prefix('!') {
+            let (whole, rest) = match rest.strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, rest),
+            };
             let re = rest.trim();
             if re.is_empty() {
-                bad("empty veto: write `! pattern`".into());
+                bad("empty veto: write `! pattern` (its clauses) or `!! pattern` (the whole review)".into());
             } else {
                 vetoes.push(Veto {
                     kind,
                     regex: re.to_string(),
                     origin,
+                    whole,
                 });
             }
         } else if let Some(rest) = text.strip_prefix("re:") {
@@ -291,7 +300,7 @@ mod tests {
     #[test]
     fn cue_lines_of_every_form() {
         let (c, v, p) =
-            cues("\u{FEFF}# comment\n\n快递太慢\n快递|物流 + 慢|晚\nre: 等了\\d+天\n! 不是快递\n".as_bytes());
+            cues("\u{FEFF}# comment\n\n快递太慢\n快递|物流 + 慢|晚\nre: 等了\\d+天\n! 不是快递\n!! 转发\n".as_bytes());
         assert!(p.is_empty(), "{p:?}");
         assert_eq!(c.len(), 3);
         assert_eq!(c[0].pattern, Pattern::Phrase("快递太慢".into()));
@@ -304,13 +313,17 @@ mod tests {
             }
         );
         assert_eq!(c[2].pattern, Pattern::Regex("等了\\d+天".into()));
-        assert_eq!(v.len(), 1);
-        assert_eq!(v[0].origin.line, 6);
+        assert_eq!(v.len(), 2);
+        assert_eq!(
+            (v[0].origin.line, v[0].whole, v[0].regex.as_str()),
+            (6, false, "不是快递")
+        );
+        assert_eq!((v[1].origin.line, v[1].whole, v[1].regex.as_str()), (7, true, "转发"));
     }
 
     #[test]
     fn bad_cue_lines_are_all_reported_with_file_and_line() {
-        let (_, _, p) = cues("ok\n快递 + \nre:\n a|b\n+ + +\n!\n".as_bytes());
+        let (_, _, p) = cues("ok\n快递 + \nre:\n a|b\n+ + +\n!\n!!\n".as_bytes());
         assert_eq!(
             p,
             [
@@ -318,7 +331,8 @@ mod tests {
                 "courier.txt:3: empty pattern after `re:`",
                 "courier.txt:4: `|` only separates words of a pair: write one phrase a line, `a + b` for a pair or `re:` for a pattern",
                 "courier.txt:5: a pair has one `+`: `aspect|aspect + opinion|opinion`",
-                "courier.txt:6: empty veto: write `! pattern`",
+                "courier.txt:6: empty veto: write `! pattern` (its clauses) or `!! pattern` (the whole review)",
+                "courier.txt:7: empty veto: write `! pattern` (its clauses) or `!! pattern` (the whole review)",
             ]
         );
     }
