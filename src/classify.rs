@@ -877,15 +877,27 @@ impl Classifier {
             .filter(|h| h.kind == CueKind::Praise && h.state == HitState::Active)
             .map(|h| h.start)
             .collect();
+        // A dismisser with a gripe of its own clause before it (快递慢点没关系)
+        // waves away that clause only; one alone (不过没关系) the clauses before
+        // it, within reach: 衣服质量太差，快递慢点没关系 keeps the quality gripe.
+        let own_clause: Vec<bool> = dismiss
+            .iter()
+            .map(|&(pos, _)| {
+                let dc = clause_index(pos);
+                hits.iter()
+                    .any(|h| is_gripe(h) && h.state == HitState::Active && h.end <= pos && clause_index(h.start) == dc)
+            })
+            .collect();
         for h in hits.iter_mut() {
             if !is_gripe(h) || h.state != HitState::Active {
                 continue;
             }
             let hc = clause_index(h.start);
-            if let Some((_, d)) = dismiss
-                .iter()
-                .find(|(pos, _)| *pos >= h.end && clause_index(*pos) <= hc + DISMISS_REACH)
-            {
+            if let Some((_, d)) = dismiss.iter().zip(&own_clause).find_map(|((pos, d), &own)| {
+                let dc = clause_index(*pos);
+                let reach = if own { 0 } else { DISMISS_REACH };
+                (*pos >= h.end && dc <= hc + reach).then_some((pos, d))
+            }) {
                 h.state = HitState::Dismissed(d.clone());
                 continue;
             }
@@ -1510,6 +1522,9 @@ mod tests {
         assert!(!dismissed("这次购物很糟糕，贵的完全没有价值了"));
         assert!(dismissed("包装有点糟糕，不过这个价格值了"));
         assert_ne!(tier(&c, "这次购物很糟糕，贵的完全没有价值了"), Tier::NewBuyer);
+        // with a gripe of its own clause, a dismisser waves away that one only
+        assert_eq!(tier(&c, "衣服质量太差，快递慢点没关系"), Tier::Quality);
+        assert!(dismissed("衣服起球了，不过没关系"));
     }
 
     #[test]
