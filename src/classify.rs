@@ -551,7 +551,10 @@ impl Classifier {
         let cues = &self.rules.cues;
         for &(pi, s, e) in &found.phrases {
             let chars = norm[s..e].chars().count();
-            if chars == 1 && !ends_token(tokens, s, e) {
+            // nor the end of a word that means something else (快 in 不愉快)
+            if chars == 1
+                && (!ends_token(tokens, s, e) || token_ending(tokens, e).is_some_and(|t| THINGS.contains(&t.word)))
+            {
                 continue;
             }
             // 好几天, 好多次, 好久: 好 counts, it does not praise
@@ -1013,6 +1016,8 @@ impl Classifier {
             // a word of its own: not the 值了 of 没有价值了
             .filter(move |m| starts_token(tokens, m.start()))
             .filter(move |m| self.negated_by(norm, 0, m.start(), tokens).is_none())
+            // asked, it waves nothing away: 对得起这个价格吗？
+            .filter(move |m| !asks_in_clause(&norm[m.end()..]))
             .map(|m| (m.start(), m.end()))
     }
 
@@ -1228,14 +1233,14 @@ impl Classifier {
     }
 }
 
-/// Words that end in a one-letter opinion (卡 stuck, 晚 late, 响 loud, 差
-/// poor) and name a thing, a time or a deed: the letter says nothing of
-/// the goods (显卡, 快递昨晚就到了, 音响, 出差).
+/// Words that end in a one-letter opinion or praise (卡 stuck, 晚 late, 响
+/// loud, 差 poor, 快 fast) and name a thing, a time, a deed or a mood: the
+/// letter says nothing of the goods (显卡, 快递昨晚就到了, 音响, 出差, 不愉快).
 #[rustfmt::skip]
 const THINGS: &[&str] = &[
     "显卡", "网卡", "声卡", "读卡", "会员卡", "内存卡", "存储卡", "储存卡", "银行卡", "信用卡", "电话卡", "手机卡",
     "上网卡", "贺卡", "保修卡", "卡卡", "昨晚", "今晚", "当晚", "每晚", "傍晚", "夜晚", "早晚", "一晚", "音响",
-    "影响", "出差",
+    "影响", "出差", "愉快", "凉快", "赶快", "尽快", "痛快",
 ];
 
 /// Words made of two opposites: each names a measure, so neither half is an opinion.
@@ -1278,6 +1283,15 @@ fn is_a_not_a(norm: &str, s: usize) -> bool {
 
 /// True when the phrase at `s..e` is asked about right after it, the
 /// question's 不 and its first letter again (不知掉色不掉, 漏不漏).
+/// True when the clause that `rest` continues ends as a question within a
+/// few letters (对得起这个价格吗？, 值吗?).
+fn asks_in_clause(rest: &str) -> bool {
+    rest.chars()
+        .take_while(|&c| !crate::text::is_clause_break(c) || c == '?')
+        .take(6)
+        .any(|c| matches!(c, '吗' | '么' | '?'))
+}
+
 fn asked_after(norm: &str, s: usize, e: usize) -> bool {
     let mut rest = norm[e..].chars();
     rest.next() == Some('不') && rest.next().is_some_and(|c| norm[s..].starts_with(c))
@@ -1525,6 +1539,8 @@ mod tests {
         // with a gripe of its own clause, a dismisser waves away that one only
         assert_eq!(tier(&c, "衣服质量太差，快递慢点没关系"), Tier::Quality);
         assert!(dismissed("衣服起球了，不过没关系"));
+        // asked, it waves nothing away
+        assert!(!dismissed("洗完头发都是干枯的，对得起这个价格吗？"));
     }
 
     #[test]
