@@ -764,7 +764,10 @@ impl Classifier {
             if let Some(neg) = negator.or_else(denial).or_else(compared) {
                 h.state = HitState::Negated(neg);
             } else if let Some(neg) = self.negated_after(&norm[h.end.min(ce)..ce]) {
-                h.state = HitState::Negated(neg);
+                // the opinion said twice (苹果很小很小一个) is said louder, not denied
+                if neg.trim_start_matches('…') != &norm[h.anchor..h.end] {
+                    h.state = HitState::Negated(neg);
+                }
             }
         }
         // A negation carries over a conjunction, or from one cause word
@@ -1541,6 +1544,8 @@ mod tests {
         assert!(dismissed("衣服起球了，不过没关系"));
         // asked, it waves nothing away
         assert!(!dismissed("洗完头发都是干枯的，对得起这个价格吗？"));
+        // asked, it waves nothing away
+        assert!(!dismissed("洗完头发都是干枯的，对得起这个价格吗？"));
     }
 
     #[test]
@@ -1628,6 +1633,18 @@ mod tests {
 
     /// 不是 or 没有 right before a pair's aspect denies the pair; the same
     /// pair said again later, undenied, still counts.
+    #[test]
+    fn an_opinion_said_twice_is_said_louder_not_denied() {
+        let c = classifier();
+        // 很小 after 发热 is an after-negator (发热很小: little heat), but
+        // after the opinion 很小 itself it only repeats it
+        let twice = "苹果很小很小一个，看起来营养不良";
+        assert!(any_hit(&c, twice, |h| h.kind == CueKind::Cause(Tier::Quality)
+            && h.state == HitState::Active));
+        assert_eq!(tier(&c, twice), Tier::Quality);
+        assert!(any_hit(&c, "发热很小", |h| matches!(h.state, HitState::Negated(_))));
+    }
+
     #[test]
     fn a_veto_reaches_its_clauses_and_a_double_one_the_whole_review() {
         let c = classifier();
