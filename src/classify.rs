@@ -842,6 +842,30 @@ impl Classifier {
                 h.state = HitState::Vetoed(format!("{} ({origin})", m.as_str()));
             }
         }
+        // 服务 with no one named (服务不好, 服务怎么这么差) beside the courier's
+        // doings, in its clause or the next, is the courier's service:
+        // 服务不好，把衣服往地下扔.
+        let clause_at = |pos: usize| clauses.iter().position(|&(s, e)| pos >= s && pos < e);
+        for i in 0..hits.len() {
+            if hits[i].state != HitState::Active
+                || hits[i].kind != CueKind::Cause(Tier::Service)
+                || !is_pair(&hits[i])
+                || !hits[i].text.starts_with("服务")
+                // 服务态度差 is a person's manner: the shop's, as the labelled data reads it
+                || ["服务态度", "服务员", "服务生", "服务台"].iter().any(|p| hits[i].text.starts_with(p))
+            {
+                continue;
+            }
+            let Some(ci) = clause_at(hits[i].start) else { continue };
+            let courier = hits.iter().find(|o| {
+                o.kind == CueKind::Cause(Tier::Courier)
+                    && o.state == HitState::Active
+                    && clause_at(o.start).is_some_and(|co| co.abs_diff(ci) <= 1)
+            });
+            if let Some(o) = courier {
+                hits[i].state = HitState::Inside(o.text.clone());
+            }
+        }
         // Two pairs of different kinds on one opinion: it belongs to the
         // nearer aspect (热水器 + 安装师傅态度很差 is about the installer).
         for i in 0..hits.len() {
@@ -1546,6 +1570,8 @@ mod tests {
         assert!(!dismissed("洗完头发都是干枯的，对得起这个价格吗？"));
         // asked, it waves nothing away
         assert!(!dismissed("洗完头发都是干枯的，对得起这个价格吗？"));
+        // asked, it waves nothing away
+        assert!(!dismissed("洗完头发都是干枯的，对得起这个价格吗？"));
     }
 
     #[test]
@@ -1633,6 +1659,15 @@ mod tests {
 
     /// 不是 or 没有 right before a pair's aspect denies the pair; the same
     /// pair said again later, undenied, still counts.
+    #[test]
+    fn service_with_no_one_named_beside_the_courier_is_the_couriers() {
+        let c = classifier();
+        assert_eq!(tier(&c, "服务不好，把衣服往地下扔"), Tier::Courier);
+        // a person's manner, or someone named, stays the shop's
+        assert_eq!(tier(&c, "快递太慢，服务态度差"), Tier::Service);
+        assert_eq!(tier(&c, "快递很快，服务不好，客服不理人"), Tier::Service);
+    }
+
     #[test]
     fn an_opinion_said_twice_is_said_louder_not_denied() {
         let c = classifier();
