@@ -557,8 +557,14 @@ impl Classifier {
             {
                 continue;
             }
-            // 好几天, 好多次, 好久: 好 counts, it does not praise
-            if &norm[s..e] == "好" && norm[e..].starts_with(['几', '多', '久', '些']) {
+            // 好几天, 好多次, 好久: 好 counts, it does not praise; 好小, 好贵,
+            // 好难: it says "so", of a gripe
+            if &norm[s..e] == "好"
+                && norm[e..].starts_with([
+                    '几', '多', '久', '些', '小', '贵', '差', '难', '烂', '慢', '丑', '酸', '硬', '薄', '脏', '臭',
+                    '假', '坑', '累', '麻', '烦', '失', '涩', '苦', '咸', '吵', '卡', '烫', '痒', '臭',
+                ])
+            {
                 continue;
             }
             // a short phrase must not cut a word at both ends (个小 in 半个小时)
@@ -1666,6 +1672,18 @@ mod tests {
         // a person's manner, or someone named, stays the shop's
         assert_eq!(tier(&c, "快递太慢，服务态度差"), Tier::Service);
         assert_eq!(tier(&c, "快递很快，服务不好，客服不理人"), Tier::Service);
+    }
+
+    #[test]
+    fn hao_before_a_gripe_says_so_not_good() {
+        let c = classifier();
+        let praised = |t: &str| any_hit(&c, t, |h| h.kind == CueKind::Praise && h.state == HitState::Active);
+        assert!(!praised("好小的苹果"));
+        assert!(!praised("好贵啊"));
+        assert!(praised("东西好，物流快"));
+        // the good reviews doubted, five stars refused: never a new hire's call
+        assert_ne!(tier(&c, "好评都是刷的吧"), Tier::NewBuyer);
+        assert_ne!(tier(&c, "给五星是不可能的"), Tier::NewBuyer);
     }
 
     #[test]
