@@ -720,16 +720,27 @@ impl Classifier {
         // is about the coupon, not the goods.
         for i in 0..hits.len() {
             let outer = hits.iter().enumerate().find(|(j, o)| {
-                *j != i
-                    && o.start <= hits[i].start
+                let inside = o.start <= hits[i].start
                     && o.end >= hits[i].end
-                    && (o.end - o.start) > (hits[i].end - hits[i].start)
-                    && (!is_pair(o)
-                        || o.cue == hits[i].cue
-                        || !is_pair(&hits[i])
-                            && o.kind != hits[i].kind
-                            && o.anchor > o.start
-                            && hits[i].start >= o.anchor)
+                    && (o.end - o.start) > (hits[i].end - hits[i].start);
+                // or it starts at the opinion of such a pair and runs on by a
+                // letter (快递真是够烂 + 烂的: the courier's, not the goods')
+                let opinion_run_on = is_pair(o)
+                    && !is_pair(&hits[i])
+                    && o.kind != hits[i].kind
+                    && o.anchor > o.start
+                    && hits[i].start == o.anchor
+                    && hits[i].end > o.end
+                    && norm[o.end..hits[i].end].chars().count() == 1;
+                *j != i
+                    && (inside
+                        && (!is_pair(o)
+                            || o.cue == hits[i].cue
+                            || !is_pair(&hits[i])
+                                && o.kind != hits[i].kind
+                                && o.anchor > o.start
+                                && hits[i].start >= o.anchor)
+                        || opinion_run_on)
             });
             if let Some((_, o)) = outer {
                 hits[i].state = HitState::Inside(o.text.clone());
