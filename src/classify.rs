@@ -562,7 +562,7 @@ impl Classifier {
             if &norm[s..e] == "好"
                 && norm[e..].starts_with([
                     '几', '多', '久', '些', '小', '贵', '差', '难', '烂', '慢', '丑', '酸', '硬', '薄', '脏', '臭',
-                    '假', '坑', '累', '麻', '烦', '失', '涩', '苦', '咸', '吵', '卡', '烫', '痒', '臭',
+                    '假', '坑', '累', '麻', '烦', '失', '涩', '苦', '咸', '吵', '卡', '烫', '痒',
                 ])
             {
                 continue;
@@ -575,7 +575,7 @@ impl Classifier {
             if chars == 2 && opens_long_word(norm, tokens, s, e) {
                 continue;
             }
-            if ordinary_before_noun(norm, s, e) || self.inside_shop_word(tokens, s, e) {
+            if ordinary_before_noun(norm, s, e) || self.inside_shop_word(norm, tokens, s, e) {
                 continue;
             }
             // 掉色不掉 and 好不好用: a question, not a finding
@@ -638,7 +638,7 @@ impl Classifier {
             // an opinion inside a shop word is part of it (卡顿 in 哈曼卡顿);
             // an aspect at its end is not (包装 in 外包装)
             let opinion_only = self.pair_word_uses[w].iter().all(|&(_, a)| !a);
-            if ordinary_before_noun(norm, s, e) || opinion_only && self.inside_shop_word(tokens, s, e) {
+            if ordinary_before_noun(norm, s, e) || opinion_only && self.inside_shop_word(norm, tokens, s, e) {
                 continue;
             }
             let Some(tok) = token_at(tokens, s) else { continue };
@@ -703,9 +703,9 @@ impl Classifier {
 
     /// True when `s..e` lies inside a shop word of dict.txt and does not
     /// begin it: 卡顿 in 哈曼卡顿 is the brand, not a lag.
-    fn inside_shop_word(&self, tokens: &[Token], s: usize, e: usize) -> bool {
+    fn inside_shop_word(&self, norm: &str, tokens: &[Token], s: usize, e: usize) -> bool {
         // one letter (慢 in 物流慢) is left to the rules for one-letter words
-        e - s > 4
+        norm[s..e].chars().nth(1).is_some()
             && token_at(tokens, s).is_some_and(|i| {
                 let t = &tokens[i];
                 t.start < s && t.end >= e && self.shop_words.contains(t.word)
