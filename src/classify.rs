@@ -1674,8 +1674,6 @@ mod tests {
         assert_eq!(fired("物流不行"), ["物流不行"]);
     }
 
-    /// 不是 or 没有 right before a pair's aspect denies the pair; the same
-    /// pair said again later, undenied, still counts.
     #[test]
     fn service_with_no_one_named_beside_the_courier_is_the_couriers() {
         let c = classifier();
@@ -1730,6 +1728,8 @@ mod tests {
         )));
     }
 
+    /// 不是 or 没有 right before a pair's aspect denies the pair; the same
+    /// pair said again later, undenied, still counts.
     #[test]
     fn a_denied_pair_is_no_finding_but_a_later_one_is() {
         let c = classifier();
