@@ -100,6 +100,16 @@ pub struct RuleSet {
     /// Words that deny a comparison: a gripe later in their clause, a few
     /// words on, says the opposite (不比专柜的差, 一点不比实体店贵).
     pub comparisons: Vec<String>,
+    /// Words that end in a one-letter opinion or praise but name a thing,
+    /// a time, a deed or a mood (显卡, 昨晚, 音响, 出差, 愉快): the letter
+    /// says nothing there.
+    pub things: Vec<String>,
+    /// Words made of two opposites (大小, 快慢): a measure, so neither half
+    /// is an opinion.
+    pub measures: Vec<String>,
+    /// What, right after 好, makes it "so" or a count, not praise (好小,
+    /// 好贵, 好几天).
+    pub so_after_hao: Vec<String>,
     /// Phrases that wave away a gripe said just before (没关系, 总体还不错).
     pub dismissers: Vec<String>,
     /// Words that open a conceded gripe (虽然).
@@ -252,6 +262,9 @@ impl RuleSet {
             after_negators: Vec::new(),
             denials: Vec::new(),
             comparisons: Vec::new(),
+            things: Vec::new(),
+            measures: Vec::new(),
+            so_after_hao: Vec::new(),
             dismissers: Vec::new(),
             concessions: Vec::new(),
             buts: Vec::new(),
@@ -289,7 +302,9 @@ impl RuleSet {
             FileKind::Negation => {
                 for (_, k, v) in parse::parse_keyed(
                     name,
-                    &["negator", "filler", "after", "denial", "compare"],
+                    &[
+                        "negator", "filler", "after", "denial", "compare", "thing", "measure", "so",
+                    ],
                     reader,
                     problems,
                 ) {
@@ -299,6 +314,9 @@ impl RuleSet {
                         "after" => self.after_negators.push(v),
                         "denial" => self.denials.push(v),
                         "compare" => self.comparisons.push(v),
+                        "thing" => self.things.push(v),
+                        "measure" => self.measures.push(v),
+                        "so" => self.so_after_hao.push(v),
                         _ => self.fillers.push(v),
                     }
                 }
