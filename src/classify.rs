@@ -451,7 +451,7 @@ impl Classifier {
         let scored = std::cell::OnceCell::new();
         let score = || {
             *scored.get_or_init(|| {
-                let words: Vec<&str> = tokens.iter().map(|t| t.word).collect();
+                let words = model_words(&norm, &tokens);
                 self.model.as_ref().map_or(([0.0; 5], 0.0), |m| m.scores(&words))
             })
         };
@@ -515,12 +515,10 @@ impl Classifier {
     /// Like `classify`, keeping every step for `explain`.
     pub fn analyse(&self, raw: &str, stars: Option<Stars>) -> Analysis {
         let (norm, hits, turn, verdict) = self.steps(raw, stars);
-        let tokens: Vec<String> = self.seg.tokens(&norm).iter().map(|t| t.word.to_string()).collect();
+        let seg = self.seg.tokens(&norm);
+        let tokens: Vec<String> = seg.iter().map(|t| t.word.to_string()).collect();
         let learned_tokens = match (&self.model, &verdict.learned) {
-            (Some(m), Some(_)) => {
-                let words: Vec<&str> = tokens.iter().map(String::as_str).collect();
-                m.pushers(&words, verdict.tier)
-            }
+            (Some(m), Some(_)) => m.pushers(&model_words(&norm, &seg), verdict.tier),
             _ => Vec::new(),
         };
         Analysis {
@@ -723,6 +721,12 @@ impl Classifier {
 
     fn apply_scopes(&self, norm: &str, tokens: &[Token], clauses: &[(usize, usize)], found: &Found, hits: &mut [Hit]) {
         let is_pair = |h: &Hit| matches!(self.rules.cues[h.cue].pattern, Pattern::Pair { .. });
+        // A title names a book or a film: 《不一样的卡梅拉》 says nothing of the goods.
+        for (open, close) in titles(norm) {
+            for h in hits.iter_mut().filter(|h| h.start > open && h.end <= close) {
+                h.state = HitState::Inside(norm[open..close + '》'.len_utf8()].to_string());
+            }
+        }
         // Inside a longer phrase, or inside a longer find of the same pair
         // (安装师傅态度很差 holds 师傅态度很差), or a bare phrase that is the
         // opinion after the aspect of a pair of another kind: 优惠券 + 用不了
@@ -1286,6 +1290,42 @@ impl Classifier {
     }
 }
 
+/// The words the learned weights see: every token but those of a title
+/// (《不一样的卡梅拉》 is a name, and its 不 and 一样 say nothing).
+fn model_words<'t>(norm: &str, tokens: &[Token<'t>]) -> Vec<&'t str> {
+    let titles = titles(norm);
+    tokens
+        .iter()
+        .filter(|t| !titles.iter().any(|&(open, close)| t.start > open && t.end <= close))
+        .map(|t| t.word)
+        .collect()
+}
+
+/// Where each title in book-title marks lies, as (byte of 《, byte of 》).
+/// A mark left open, or closed only far on, is no title.
+fn titles(norm: &str) -> Vec<(usize, usize)> {
+    const LONGEST: usize = 40;
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = norm[from..].find('《').map(|i| from + i) {
+        let inner = open + '《'.len_utf8();
+        let close = norm[inner..]
+            .char_indices()
+            .take(LONGEST)
+            .find(|&(_, c)| c == '》' || c == '《')
+            .filter(|&(_, c)| c == '》')
+            .map(|(i, _)| inner + i);
+        match close {
+            Some(close) => {
+                out.push((open, close));
+                from = close;
+            }
+            None => from = inner,
+        }
+    }
+    out
+}
+
 /// True when `s..e` is a whole token or the end of one (太慢 holds 慢; 差不多
 /// does not hold 差).
 fn ends_token(tokens: &[Token], s: usize, e: usize) -> bool {
@@ -1407,7 +1447,8 @@ impl Classifier {
     /// The tokens the rules and the learned weights see, for `learn`.
     pub fn tokens(&self, raw: &str) -> Vec<String> {
         let norm = text::normalise(raw);
-        self.seg.tokens(&norm).iter().map(|t| t.word.to_string()).collect()
+        let tokens = self.seg.tokens(&norm);
+        model_words(&norm, &tokens).into_iter().map(str::to_string).collect()
     }
 
     /// The words that pushed the learned weights most toward `tier` (at most
@@ -1713,6 +1754,26 @@ mod tests {
         for letter in ["快递昨晚", "好", "屏幕大小"] {
             assert!(read.iter().any(|t| t == letter), "{letter} in {read:?}");
         }
+    }
+
+    #[test]
+    fn a_title_or_a_belief_taken_back_says_nothing() {
+        let c = classifier();
+        let active = |t: &str| {
+            any_hit(&c, t, |h| {
+                matches!(h.kind, CueKind::Cause(_)) && h.state == HitState::Active
+            })
+        };
+        // a book's name, not the goods: 不一样 inside 《》
+        assert!(!active("又买了一套《不一样的卡梅拉》"));
+        assert!(any_hit(&c, "又买了一套《不一样的卡梅拉》", |h| h.state
+            == HitState::Inside("《不一样的卡梅拉》".into())));
+        assert!(active("跟图片上的颜色不一样"));
+        // an unclosed mark is no title
+        assert!(active("《跟图片上的颜色不一样"));
+        // 以为: a belief the buyer takes back
+        assert!(!active("还以为发错货了，原来是换了新包装"));
+        assert!(active("发错货了，要的是黑色"));
     }
 
     #[test]

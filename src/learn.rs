@@ -1,8 +1,9 @@
-//! The learned layer: naive Bayes weights over the tokens the rules see.
+//! The learned layer: linear weights over the tokens the rules see.
 //!
 //! Owns training (`train`), the weight file format and the decision made when
-//! the hand rules find no cause. Two heads: `tier` (which cause, or none) from
-//! tier-labelled reviews, and `polarity` (is this a complaint at all) from the
+//! the hand rules find no cause. Two heads: `tier` (which cause, or none), a
+//! softmax regression over the words and word pairs of tier-labelled reviews,
+//! and `polarity` (is this a complaint at all), naive Bayes log-odds from the
 //! polarity-labelled corpus. Weights are plain numbers a person can read and
 //! diff; nothing here reads files or the network.
 
