@@ -1771,6 +1771,8 @@ mod tests {
         assert!(active("跟图片上的颜色不一样"));
         // an unclosed mark is no title
         assert!(active("《跟图片上的颜色不一样"));
+        // 确实 between a cue and what makes it slight (噪音确实很小)
+        assert!(!active("噪音确实很小"));
         // 以为: a belief the buyer takes back
         assert!(!active("还以为发错货了，原来是换了新包装"));
         assert!(active("发错货了，要的是黑色"));
