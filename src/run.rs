@@ -513,7 +513,8 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     let (rows, agents) = (&rows, &agents);
     let (written, recorded) = std::thread::scope(|s| {
         let recording = handed.map(|(mut l, a)| {
-            s.spawn(move || -> Result<Ledger> {
+            s.spawn(move || -> Result<(Ledger, std::time::Duration)> {
+                let started = std::time::Instant::now();
                 let keys = assign::cases_keys(&a.cases, |i| (rows[i].review.buyer(), rows[i].review.order_id()));
                 l.record(a.cases.len(), |c| {
                     let case = &a.cases[c];
@@ -531,10 +532,11 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
                             .collect(),
                     }
                 })?;
-                Ok(l)
+                Ok((l, started.elapsed()))
             })
         });
-        let written = write_all();
+        let started = std::time::Instant::now();
+        let written = write_all().map(|()| started.elapsed());
         let recorded = recording.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
         (written, recorded)
     });
@@ -543,10 +545,13 @@ fn triage_all(cfg: &Config) -> Result<(Summary, ExitCode)> {
     // fails before then leaves ledger and outputs as they were (the ledger's
     // transaction is dropped unsaved), and one that fails while moving keeps
     // its staged files and names them.
-    written?;
+    let writing = written?;
     let recorded = recorded.transpose()?;
     laps.lap("write outputs and ledger record");
-    if let Some(l) = recorded {
+    // the two run side by side: which one the stage waited for
+    laps.note(&format!("outputs written in {:.2} s", writing.as_secs_f64()));
+    if let Some((l, recording)) = recorded {
+        laps.note(&format!("ledger recorded in {:.2} s", recording.as_secs_f64()));
         l.commit()?;
         laps.lap("ledger commit");
     }
@@ -674,6 +679,13 @@ static STARTED: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::n
 impl Laps {
     fn from_env() -> Laps {
         Laps(std::env::var_os("TRIAGE_TIMINGS").map(|_| *STARTED.get_or_init(std::time::Instant::now)))
+    }
+
+    /// A line of its own beside the stage times.
+    fn note(&self, what: &str) {
+        if self.0.is_some() {
+            eprintln!("timing:   ({what})");
+        }
     }
 
     fn lap(&mut self, stage: &str) {
