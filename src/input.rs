@@ -561,6 +561,10 @@ pub struct FileFormat {
     pub header_line: u64,
     /// Mid/low reviews whose order number Excel rounded (read as having none).
     pub rounded_orders: u64,
+    /// Mid/low reviews with a time no date can be read from (they sort last
+    /// in their tier), and the first of them: (line, column header, cell).
+    pub unread_times: u64,
+    pub first_unread_time: Option<(u64, String, String)>,
 }
 
 /// The last line a header row is looked for on.
@@ -877,7 +881,7 @@ pub fn read_reviews(
     // a text and a rating column: an export saved from a spreadsheet may
     // open with a title (评价导出 2026-11-20) or a blank line.
     let mut first_problem = None;
-    let (cols, width, header_line) = loop {
+    let (cols, width, header_line, header_names) = loop {
         let line = rdr.position().line();
         let more = rdr.read_byte_record(&mut record).map_err(|e| InputError::Csv {
             file: shown.clone(),
@@ -889,7 +893,14 @@ pub fn read_reviews(
         }
         let headers: Vec<String> = record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
         match resolve_columns(&shown, &headers, opts) {
-            Ok(cols) => break (cols, headers.len(), record.position().map_or(line, |p| p.line())),
+            Ok(cols) => {
+                break (
+                    cols,
+                    headers.len(),
+                    record.position().map_or(line, |p| p.line()),
+                    headers,
+                )
+            }
             Err(e) if line > MAX_HEADER_LINE => return Err(first_problem.unwrap_or(e)),
             Err(e) => {
                 first_problem.get_or_insert(e);
@@ -898,6 +909,12 @@ pub fn read_reviews(
     };
     let enc_name = enc.name();
     let mut rounded = 0u64;
+    let mut unread_times = 0u64;
+    let mut first_unread_time = None;
+    let time_header = cols[Field::Time as usize]
+        .and_then(|c| header_names.get(c))
+        .map(|h| h.trim().trim_start_matches('\u{FEFF}').to_string())
+        .unwrap_or_default();
     loop {
         let line_hint = rdr.position().line();
         match rdr.read_byte_record(&mut record) {
@@ -928,6 +945,14 @@ pub fn read_reviews(
         if matches!(row, Row::Review(_)) && looks_rounded(bare_order(&String::from_utf8_lossy(order_cell))) {
             rounded += 1;
         }
+        // a time written but not readable as one: the review is kept, and
+        // the lead told why it sorts last
+        if let Row::Review(r) = &row {
+            if !r.created_at().trim().is_empty() && time_key(r.created_at()) == 0 {
+                unread_times += 1;
+                first_unread_time.get_or_insert_with(|| (line, time_header.clone(), r.created_at().to_string()));
+            }
+        }
         on_row(row);
     }
     Ok(FileFormat {
@@ -935,6 +960,8 @@ pub fn read_reviews(
         delimiter,
         header_line,
         rounded_orders: rounded,
+        unread_times,
+        first_unread_time,
     })
 }
 

@@ -653,6 +653,19 @@ fn read_all(
                         )
                     });
                 }
+                if let Some((line, column, cell)) = &format.first_unread_time {
+                    let n = format.unread_times;
+                    bar.suspend(|| {
+                        eprintln!(
+                            "triage: warning: {}: {n} review time{} could not be read as a date (first: line {line}, column {column}: {cell:?}); \
+                             {} kept and sorted last in {} tier",
+                            fc.file,
+                            if n == 1 { "" } else { "s" },
+                            if n == 1 { "the review is" } else { "the reviews are" },
+                            if n == 1 { "its" } else { "their" },
+                        )
+                    });
+                }
                 fc.encoding = format.encoding.to_string();
                 read.readable += 1;
             }

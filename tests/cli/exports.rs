@@ -300,6 +300,40 @@ fn order_numbers_rounded_by_excel_do_not_merge_buyers() {
 }
 
 #[test]
+fn a_time_that_is_no_date_is_named_and_its_review_kept() {
+    let wd = Workdir::new();
+    wd.write(
+        "times.csv",
+        "订单编号,买家昵称,评价时间,评价等级,评价内容\n\
+         1001,阿花,2026-11-20 10:00,差评,东西是坏的\n\
+         1002,小猫,2026-13-40 99:99,差评,睡衣掉毛\n\
+         1003,老王,昨天,中评,快递太慢\n\
+         1004,大李,,中评,还行吧\n",
+    );
+    wd.write("agents.csv", "name,level,capacity\n张敏,senior,70\n");
+    wd.run(&["times.csv", "--agents", "agents.csv"])
+        .expect_code(0)
+        .expect_stderr_contains(
+        "times.csv: 2 review times could not be read as a date (first: line 3, column 评价时间: \"2026-13-40 99:99\")",
+    );
+    // every review is triaged; within its tier the undated one comes last
+    let rows = wd.csv_rows("triage-out/triaged.csv");
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    let quality: Vec<String> = wd
+        .csv_rows("triage-out/calls/张敏.csv")
+        .into_iter()
+        .filter(|r| r["档位"] == "4 质量")
+        .map(|r| r["评价内容"].clone())
+        .collect();
+    assert_eq!(quality, ["东西是坏的", "睡衣掉毛"]);
+    // an empty time is no error: nothing to warn of in a file without one
+    wd.write("plain.csv", "订单编号,评价等级,评价内容\n1005,差评,东西是坏的\n");
+    let run = wd.run(&["plain.csv", "--out", "plain-out"]);
+    run.expect_code(0);
+    assert!(!run.stderr().contains("could not be read as a date"));
+}
+
+#[test]
 fn order_numbers_kept_as_text_read_the_same_as_plain_ones() {
     let wd = Workdir::new();
     // a helper tool writes '… or ="…" so that Excel keeps the digits
