@@ -1773,6 +1773,9 @@ mod tests {
         assert!(active("《跟图片上的颜色不一样"));
         // 确实 between a cue and what makes it slight (噪音确实很小)
         assert!(!active("噪音确实很小"));
+        // a wait too long is no garment too long
+        assert!(!active("这次等的时间实在是太长了"));
+        assert!(active("袖子太长了"));
         // 以为: a belief the buyer takes back
         assert!(!active("还以为发错货了，原来是换了新包装"));
         assert!(active("发错货了，要的是黑色"));
