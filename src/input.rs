@@ -1096,6 +1096,9 @@ pub fn looks_rounded(s: &str) -> bool {
 /// oldest.
 pub fn time_key(s: &str) -> u64 {
     let s = s.trim();
+    if let Some(key) = plain_time_key(s) {
+        return key;
+    }
     if let Some(key) = excel_serial(s) {
         return key;
     }
@@ -1128,6 +1131,35 @@ pub fn time_key(s: &str) -> u64 {
         }
         _ => 0,
     }
+}
+
+/// The key of the form nearly every export writes, 2026-11-03 09:05:07
+/// (or with `/`, or without the seconds or the clock), read without
+/// splitting: the same key `time_key` finds the long way. `None` for any
+/// other form, or a date out of range.
+fn plain_time_key(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u64> {
+        let part = b.get(r)?;
+        part.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| part.iter().fold(0, |n, &d| n * 10 + u64::from(d - b'0')))
+    };
+    let sep = *b.get(4)?;
+    if !matches!(sep, b'-' | b'/') || b.get(7) != Some(&sep) {
+        return None;
+    }
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !((1000..=9999).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)) {
+        return None;
+    }
+    let (hh, mm, ss) = match b.len() {
+        10 => (0, 0, 0),
+        16 if b[10] == b' ' && b[13] == b':' => (num(11..13)?, num(14..16)?, 0),
+        19 if b[10] == b' ' && b[13] == b':' && b[16] == b':' => (num(11..13)?, num(14..16)?, num(17..19)?),
+        _ => return None,
+    };
+    Some(((((y * 100 + m) * 100 + d) * 100 + hh) * 100 + mm) * 100 + ss)
 }
 
 /// The key of an Excel date number (days since 1899-12-30, the fraction
@@ -1393,6 +1425,29 @@ mod tests {
     }
 
     #[test]
+    fn the_plain_form_is_read_as_the_long_way_reads_it() {
+        let long_way = |s: &str| {
+            // time_key without its shortcut
+            let mut t = String::from("x");
+            t.push_str(s);
+            time_key(&t)
+        };
+        for s in [
+            "2026-11-03 09:05:07",
+            "2026/11/03 09:05",
+            "2026-11-03",
+            "2026-13-40 99:99",
+            "2026-02-31 23:59:59",
+            "0999-11-03 09:05:07",
+            "2026-11-03 99:99:99",
+            "2026-11-0309:05:07",
+            "2026-11/03 09:05:07",
+        ] {
+            assert_eq!(time_key(s), long_way(s), "{s}");
+        }
+    }
+
+    #[test]
     fn time_keys_sort_as_times() {
         assert_eq!(time_key("2026/11/3 9:05"), 20261103090500);
         assert_eq!(time_key("2026-11-03T09:05:07+08:00"), 20261103090507);
@@ -1431,6 +1486,12 @@ mod fuzz {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
+        /// The shortcut for 2026-11-03 09:05:07 reads what the long way reads.
+        #[test]
+        fn the_plain_time_form_reads_as_the_long_way(s in "[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2})?)?") {
+            prop_assert_eq!(time_key(&s), time_key(&format!("x{s}")));
+        }
+
         /// CRLF becomes LF and nothing else changes, wherever the chunks end.
         #[test]
         fn crlf_becomes_lf_and_nothing_else_changes(
