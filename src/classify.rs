@@ -949,7 +949,9 @@ impl Classifier {
             })
             .collect();
         for h in hits.iter_mut() {
-            if !is_gripe(h) || h.state != HitState::Active {
+            // praise denied (但不够甜) is a gripe too, and may be waved away (总体还行吧)
+            let denied_praise = h.kind == CueKind::Praise && matches!(h.state, HitState::Negated(_));
+            if !denied_praise && (!is_gripe(h) || h.state != HitState::Active) {
                 continue;
             }
             let hc = clause_index(h.start);
@@ -959,6 +961,9 @@ impl Classifier {
                 (*pos >= h.end && dc <= hc + reach).then_some((pos, d))
             }) {
                 h.state = HitState::Dismissed(d.clone());
+                continue;
+            }
+            if denied_praise {
                 continue;
             }
             // 虽然A，但B grants A and asserts B: a gripe after the 但 stands
@@ -1075,6 +1080,8 @@ impl Classifier {
             .filter(move |m| self.negated_by(norm, 0, m.start(), tokens).is_none())
             // asked, it waves nothing away: 对得起这个价格吗？
             .filter(move |m| !asks_in_clause(&norm[m.end()..]))
+            // supposed, neither: 如果说儿子死还可以理解
+            .filter(move |m| !supposed_in_clause(&norm[..m.start()]))
             .map(|m| (m.start(), m.end()))
     }
 
@@ -1367,6 +1374,19 @@ fn asks_in_clause(rest: &str) -> bool {
         .take_while(|&c| !crate::text::is_clause_break(c) || c == '?')
         .take(6)
         .any(|c| matches!(c, '吗' | '么' | '?'))
+}
+
+/// True when the clause that ends `before` opens with a supposition
+/// (如果说…, 假如…): what follows it is not said of this purchase.
+fn supposed_in_clause(before: &str) -> bool {
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| crate::text::is_clause_break(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    ["如果", "假如", "假设", "要是说"]
+        .iter()
+        .any(|w| before[start..].contains(w))
 }
 
 fn asked_after(norm: &str, s: usize, e: usize) -> bool {
