@@ -114,6 +114,38 @@ pub fn normalise(raw: &str) -> String {
     while out.ends_with(' ') {
         out.pop();
     }
+    if out.contains(' ') {
+        out = join_spaced_letters(&out);
+    }
+    out
+}
+
+/// A word written a letter at a time (还 可 以 吧) is read as the word:
+/// three or more single Chinese letters in a row, each set apart by a
+/// space, are joined. Spaces between longer pieces stay, since buyers use
+/// them as commas (大 好大 真的大).
+fn join_spaced_letters(text: &str) -> String {
+    let is_cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let single = |seg: &str| {
+        let mut cs = seg.chars();
+        cs.next().is_some_and(is_cjk) && cs.all(is_punct)
+    };
+    let segs: Vec<&str> = text.split(' ').collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < segs.len() {
+        let run = segs[i..].iter().take_while(|s| single(s)).count();
+        if i > 0 {
+            out.push(' ');
+        }
+        if run >= 3 {
+            segs[i..i + run].iter().for_each(|s| out.push_str(s));
+            i += run;
+        } else {
+            out.push_str(segs[i]);
+            i += 1;
+        }
+    }
     out
 }
 
@@ -223,6 +255,11 @@ mod tests {
             ("  ABC好  ", "abc好"),
             ("东西，还行、凑合", "东西,还行,凑合"),
             ("質量太差，物流也慢，客服態度不好", "质量太差,物流也慢,客服态度不好"),
+            // a word spelt out a letter at a time is joined; spaces as commas stay
+            ("还 可 以 吧", "还可以吧"),
+            ("质量 很 差 差 差!", "质量 很差差差!"),
+            ("大 好大 真的大", "大 好大 真的大"),
+            ("好 吃", "好 吃"),
         ];
         for (raw, want) in cases {
             assert_eq!(normalise(raw), want, "normalise({raw:?})");
