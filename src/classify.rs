@@ -580,6 +580,15 @@ impl Classifier {
             if chars == 2 && opens_long_word(norm, tokens, s, e) {
                 continue;
             }
+            // nor start on the last letter of a thing (假的 in 度假的时候)
+            if chars == 2
+                && tokens
+                    .iter()
+                    .find(|t| t.start < s && s < t.end)
+                    .is_some_and(|t| self.is_thing(t.word))
+            {
+                continue;
+            }
             if ordinary_before_noun(norm, s, e) || self.inside_shop_word(norm, tokens, s, e) {
                 continue;
             }
@@ -1799,6 +1808,11 @@ mod tests {
         // 以为: a belief the buyer takes back
         assert!(!active("还以为发错货了，原来是换了新包装"));
         assert!(active("发错货了，要的是黑色"));
+        // a cue that starts on the last letter of a thing (假的 in 度假的)
+        assert!(!active("带着去海边度假的时候穿的"));
+        assert!(!active("装了一天，师傅都累坏了"));
+        assert!(active("穿了一天扣子就坏了"));
+        assert!(active("这双鞋是假的"));
     }
 
     #[test]

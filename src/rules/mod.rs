@@ -102,7 +102,8 @@ pub struct RuleSet {
     pub comparisons: Vec<String>,
     /// Words that end in a one-letter opinion or praise but name a thing,
     /// a time, a deed or a mood (显卡, 昨晚, 音响, 出差, 愉快): the letter
-    /// says nothing there.
+    /// says nothing there, alone or as the start of a two-letter cue (假的
+    /// in 度假的).
     pub things: Vec<String>,
     /// Words made of two opposites (大小, 快慢): a measure, so neither half
     /// is an opinion.
