@@ -733,7 +733,8 @@ impl Classifier {
         // A title names a book or a film: 《不一样的卡梅拉》 says nothing of the goods.
         for (open, close) in titles(norm) {
             for h in hits.iter_mut().filter(|h| h.start > open && h.end <= close) {
-                h.state = HitState::Inside(norm[open..close + '》'.len_utf8()].to_string());
+                let end = close + norm[close..].chars().next().map_or(1, char::len_utf8);
+                h.state = HitState::Inside(norm[open..end].to_string());
             }
         }
         // Inside a longer phrase, or inside a longer find of the same pair
@@ -1307,12 +1308,20 @@ impl Classifier {
 }
 
 /// The words the learned weights see: every token but those of a title
-/// (《不一样的卡梅拉》 is a name, and its 不 and 一样 say nothing).
+/// (《不一样的卡梅拉》 is a name, and its 不 and 一样 say nothing) and of
+/// 不一样 before a word (不一样的感觉).
 fn model_words<'t>(norm: &str, tokens: &[Token<'t>]) -> Vec<&'t str> {
     let titles = titles(norm);
+    // 不一样的感觉 says "a different feeling": its 不 is no complaint
+    let ordinary: Vec<(usize, usize)> = norm
+        .match_indices("不一样")
+        .map(|(s, m)| (s, s + m.len()))
+        .filter(|&(s, e)| ordinary_before_noun(norm, s, e))
+        .collect();
     tokens
         .iter()
         .filter(|t| !titles.iter().any(|&(open, close)| t.start > open && t.end <= close))
+        .filter(|t| !ordinary.iter().any(|&(s, e)| t.start >= s && t.end <= e))
         .map(|t| t.word)
         .collect()
 }
@@ -1322,23 +1331,34 @@ fn model_words<'t>(norm: &str, tokens: &[Token<'t>]) -> Vec<&'t str> {
 fn titles(norm: &str) -> Vec<(usize, usize)> {
     const LONGEST: usize = 40;
     let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(open) = norm[from..].find('《').map(|i| from + i) {
-        let inner = open + '《'.len_utf8();
-        let close = norm[inner..]
-            .char_indices()
-            .take(LONGEST)
-            .find(|&(_, c)| c == '》' || c == '《')
-            .filter(|&(_, c)| c == '》')
-            .map(|(i, _)| inner + i);
-        match close {
-            Some(close) => {
-                out.push((open, close));
-                from = close;
+    // buyers who cannot type 《》 use <> (<不一样的卡梅拉>); there a title
+    // must hold a Chinese letter (not 价格<100, 大于>50)
+    for (mark, end, needs_letter) in [('《', '》', false), ('<', '>', true)] {
+        let mut from = 0;
+        while let Some(open) = norm[from..].find(mark).map(|i| from + i) {
+            let inner = open + mark.len_utf8();
+            let close = norm[inner..]
+                .char_indices()
+                .take(LONGEST)
+                .find(|&(_, c)| c == end || c == mark)
+                .filter(|&(_, c)| c == end)
+                .map(|(i, _)| inner + i)
+                .filter(|&close| {
+                    !needs_letter
+                        || norm[inner..close]
+                            .chars()
+                            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+                });
+            match close {
+                Some(close) => {
+                    out.push((open, close));
+                    from = close;
+                }
+                None => from = inner,
             }
-            None => from = inner,
         }
     }
+    out.sort_unstable();
     out
 }
 
@@ -1433,16 +1453,34 @@ fn clause_around(clauses: &[(usize, usize)], pos: usize) -> Option<(usize, usize
 
 /// True for 一般 inside a clause before 的 and a word (不是一般的渣,
 /// 比一般的都大, 应付一般的办公): it says "ordinary", not "so-so".
-/// (质量一般的。 and a clause that opens 一般的书 still shrug.)
+/// (质量一般的。 and a clause that opens 一般的书 still shrug.) Likewise
+/// 不一样 before 的 and a word (不一样的感觉): "a different X", unless the
+/// clause compares (和图片不一样的地方).
 fn ordinary_before_noun(norm: &str, s: usize, e: usize) -> bool {
     let mut after = norm[e..].chars();
-    &norm[s..e] == "一般"
-        && norm[..s]
-            .chars()
-            .next_back()
-            .is_some_and(|c| !crate::text::is_clause_break(c))
-        && matches!(after.next(), Some('的' | '地'))
-        && after.next().is_some_and(|c| !crate::text::is_clause_break(c))
+    let before_noun =
+        matches!(after.next(), Some('的' | '地')) && after.next().is_some_and(|c| !crate::text::is_clause_break(c));
+    match &norm[s..e] {
+        "一般" => {
+            before_noun
+                && norm[..s]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| !crate::text::is_clause_break(c))
+        }
+        // 不一样的感觉, 不一样的收获: "a different X", unless compared with
+        // something in the same clause (和图片不一样的地方)
+        "不一样" => {
+            let clause: String = norm[..s]
+                .chars()
+                .rev()
+                .take_while(|&c| !crate::text::is_clause_break(c))
+                .take(12)
+                .collect();
+            before_noun && !clause.contains(['和', '跟', '与', '同', '像', '比'])
+        }
+        _ => false,
+    }
 }
 
 /// Letters a word must have for a two-letter phrase not to end on its first.
@@ -1793,10 +1831,18 @@ mod tests {
                 matches!(h.kind, CueKind::Cause(_)) && h.state == HitState::Active
             })
         };
-        // a book's name, not the goods: 不一样 inside 《》
-        assert!(!active("又买了一套《不一样的卡梅拉》"));
-        assert!(any_hit(&c, "又买了一套《不一样的卡梅拉》", |h| h.state
-            == HitState::Inside("《不一样的卡梅拉》".into())));
+        // a book's name, not the goods: 噪音 inside 《》, or the <> of a
+        // buyer who cannot type 《》 (not 噪音<50分贝)
+        assert!(!active("又买了一本《噪音》"));
+        assert!(any_hit(&c, "又买了一本《噪音》", |h| h.state
+            == HitState::Inside("《噪音》".into())));
+        assert!(any_hit(&c, "又买了一本<噪音>", |h| h.state
+            == HitState::Inside("<噪音>".into())));
+        assert!(active("噪音<50分贝的说法是假的，噪音很大"));
+        // 不一样的 before a word: "a different X", unless compared
+        assert!(!active("又买了一套不一样的卡梅拉"));
+        assert!(!active("穿起来给人不一样的感觉"));
+        assert!(active("和图片不一样的地方太多了"));
         assert!(active("跟图片上的颜色不一样"));
         // an unclosed mark is no title
         assert!(active("《跟图片上的颜色不一样"));
