@@ -583,9 +583,8 @@ impl Classifier {
             // nor start on the last letter of a thing (假的 in 度假的时候)
             if chars == 2
                 && tokens
-                    .iter()
-                    .find(|t| t.start < s && s < t.end)
-                    .is_some_and(|t| self.is_thing(t.word))
+                    .get(tokens.partition_point(|t| t.end <= s))
+                    .is_some_and(|t| t.start < s && self.is_thing(t.word))
             {
                 continue;
             }
