@@ -1202,12 +1202,31 @@ impl Classifier {
             _ => None,
         }));
         let evidence_of = |pred: &dyn Fn(CueKind) -> bool| -> EvidenceList {
+            // words of one kind that overlap are told once, as the stretch
+            // they cover together (客服半天不理人, not 客服半天不理人、客服半天不理、不理人)
+            let mut picked: Vec<&Hit> = active.iter().copied().filter(|h| pred(h.kind)).collect();
+            picked.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+            let mut spans: Vec<(CueKind, usize, usize, String)> = Vec::new();
+            for h in picked {
+                let whole = h.text.len() == h.end - h.start;
+                if let Some(s) = spans
+                    .iter_mut()
+                    .find(|s| whole && s.0 == h.kind && h.start < s.2 && s.1 < h.end)
+                {
+                    if let Some(rest) = h.text.get(s.2.saturating_sub(h.start)..).filter(|_| h.end > s.2) {
+                        s.3.push_str(rest);
+                        s.2 = h.end;
+                    }
+                    continue;
+                }
+                spans.push((h.kind, h.start, h.end, h.text.clone()));
+            }
             let mut ev: Vec<Evidence> = Vec::new();
-            for h in active.iter().filter(|h| pred(h.kind)) {
+            for (kind, _, _, text) in &spans {
                 // a regex may take the clause's end with it (还没发货,)
                 let e = Evidence {
-                    kind: h.kind,
-                    text: h.text.trim_matches(crate::text::is_clause_break),
+                    kind: *kind,
+                    text: text.trim_matches(crate::text::is_clause_break),
                 };
                 if !e.text.is_empty() && !ev.contains(&e) {
                     ev.push(e);
@@ -1613,6 +1632,10 @@ mod tests {
         let v = c.classify("等了一个礼拜还没发货，催了客服才说缺货，早说嘛", None);
         assert_eq!(v.evidence_en(), "service=还没发货,缺货");
         assert_eq!(v.evidence_zh(), "还没发货、缺货（服务）");
+        // cues that overlap are told once, as the stretch they cover
+        // together (not 客服半天不理人、客服半天不理、不理人)
+        let v = c.classify("拍了两件只发了一件，找客服半天不理人！", None);
+        assert_eq!(v.evidence_en(), "service=拍了两件只发了一件,客服半天不理人");
     }
 
     /// The conventions for the grey zones in TIERS.md.
