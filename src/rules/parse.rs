@@ -183,15 +183,15 @@ pub fn parse_cues(
                 bad("a pair has one `+`: `aspect|aspect + opinion|opinion`".into());
                 continue;
             }
-            let words = |s: &str| -> Vec<String> {
-                s.split('|')
-                    .map(|w| normalise(w.trim()))
-                    .filter(|w| !w.is_empty())
-                    .collect()
-            };
+            let words = |s: &str| -> Vec<String> { s.split('|').map(|w| normalise(w.trim())).collect() };
             let (aspects, opinions) = (words(sides[0]), words(sides[1]));
-            if aspects.is_empty() || opinions.is_empty() {
+            let blank = |ws: &[String]| ws.iter().all(|w| w.is_empty());
+            if blank(&aspects) || blank(&opinions) {
                 bad("a pair needs words on both sides of `+`".into());
+                continue;
+            }
+            if aspects.iter().chain(&opinions).any(String::is_empty) {
+                bad("an empty word in a pair: `||`, or `|` next to `+` or at the end".into());
                 continue;
             }
             cues.push(Cue {
@@ -323,7 +323,7 @@ mod tests {
 
     #[test]
     fn bad_cue_lines_are_all_reported_with_file_and_line() {
-        let (_, _, p) = cues("ok\n快递 + \nre:\n a|b\n+ + +\n!\n!!\n".as_bytes());
+        let (_, _, p) = cues("ok\n快递 + \nre:\n a|b\n+ + +\n!\n!!\n快递|物流 + |慢\n".as_bytes());
         assert_eq!(
             p,
             [
@@ -333,6 +333,7 @@ mod tests {
                 "courier.txt:5: a pair has one `+`: `aspect|aspect + opinion|opinion`",
                 "courier.txt:6: empty veto: write `! pattern` (its clauses) or `!! pattern` (the whole review)",
                 "courier.txt:7: empty veto: write `! pattern` (its clauses) or `!! pattern` (the whole review)",
+                "courier.txt:8: an empty word in a pair: `||`, or `|` next to `+` or at the end",
             ]
         );
     }
