@@ -864,6 +864,7 @@ impl Classifier {
         }
         // Vetoes, over the clauses their match spans (快递服务 says nothing
         // of 客服态度很差 in the next clause), or with `!!` the whole review.
+        let mut vetoed: Vec<(CueKind, usize, usize, String)> = Vec::new();
         for (vi, m) in self.vetoes.first_matches(norm, found.veto_gates.iter().copied()) {
             let (kind, origin, whole) = &self.veto_of[vi];
             let (from, to) = if *whole {
@@ -874,11 +875,37 @@ impl Classifier {
                     clause_around(clauses, m.end().saturating_sub(1)).map_or(m.end(), |(_, e)| e),
                 )
             };
-            for h in hits
-                .iter_mut()
-                .filter(|h| h.kind == *kind && h.state == HitState::Active && h.start < to && h.end > from)
-            {
-                h.state = HitState::Vetoed(format!("{} ({origin})", m.as_str()));
+            vetoed.push((*kind, from, to, format!("{} ({origin})", m.as_str())));
+        }
+        let veto_of = |h: &Hit| {
+            vetoed
+                .iter()
+                .find(|(kind, from, to, _)| h.kind == *kind && h.start < *to && h.end > *from)
+                .map(|v| v.3.clone())
+        };
+        for h in hits.iter_mut().filter(|h| h.state == HitState::Active) {
+            if let Some(v) = veto_of(h) {
+                h.state = HitState::Vetoed(v);
+            }
+        }
+        // a cue that was inside one a veto silenced speaks for itself again,
+        // unless a veto of its own kind holds it too (烂了 in 打开包装已经烂了,
+        // once 包装 + 烂 is the packing's no longer)
+        let silenced: Vec<(usize, usize)> = hits
+            .iter()
+            .filter(|h| matches!(h.state, HitState::Vetoed(_)))
+            .map(|h| (h.start, h.end))
+            .collect();
+        let standing: Vec<(usize, usize)> = hits
+            .iter()
+            .filter(|h| h.state == HitState::Active)
+            .map(|h| (h.start, h.end))
+            .collect();
+        for h in hits.iter_mut().filter(|h| matches!(h.state, HitState::Inside(_))) {
+            let freed = silenced.iter().any(|&(s, e)| s < h.end && h.start < e)
+                && !standing.iter().any(|&(s, e)| s <= h.start && h.end <= e);
+            if freed {
+                h.state = veto_of(h).map_or(HitState::Active, HitState::Vetoed);
             }
         }
         // 服务 with no one named (服务不好, 服务怎么这么差) beside the courier's
@@ -1881,6 +1908,11 @@ mod tests {
         assert!(!active("装了一天，师傅都累坏了"));
         assert!(active("穿了一天扣子就坏了"));
         assert!(active("这双鞋是假的"));
+        // a cue inside one a veto silenced speaks again (烂了: the fruit's,
+        // once 包装 + 烂 is vetoed after 打开)
+        assert!(any_hit(&c, "打开包装已经烂了两个", |h| h.kind
+            == CueKind::Cause(Tier::Quality)
+            && h.state == HitState::Active));
     }
 
     #[test]
