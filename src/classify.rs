@@ -1902,6 +1902,7 @@ mod tests {
         assert!(active("袖子太长了"));
         // 以为: a belief the buyer takes back
         assert!(!active("还以为发错货了，原来是换了新包装"));
+        assert!(!active("本来还以为质量不咋地，拿到手挺厚实"));
         assert!(active("发错货了，要的是黑色"));
         // a cue that starts on the last letter of a thing (假的 in 度假的)
         assert!(!active("带着去海边度假的时候穿的"));
