@@ -15,6 +15,8 @@ use crate::text::{self, Segmenter, Token};
 use crate::tier::{Causes, Tier};
 
 /// How many tokens may stand between the two words of a pair.
+/// How far apart, in letters, the patterns of an `all:` cue may be.
+const ALL_REACH: usize = 40;
 const PAIR_WINDOW: usize = 4;
 /// How far before a cue (bytes: fourteen CJK characters) a denied
 /// comparison (不比, 不像其他) reaches: 不像其他商店的裤子那样质量差.
@@ -236,6 +238,8 @@ pub struct Classifier {
     phrase_cue: Vec<usize>,
     regexes: RegexBank,
     regex_cue: Vec<usize>,
+    /// Per cue: how many patterns an `all:` cue has (0 for the others).
+    all_parts: Vec<usize>,
     /// Turn words (但是, 就是), one automaton.
     turns: AhoCorasick,
     /// Per turn word: a turn only at the start of a clause.
@@ -280,6 +284,12 @@ impl Classifier {
                     regex_pats.push((r.as_str(), cue.origin.to_string()));
                     regex_cue.push(i);
                 }
+                Pattern::All(parts) => {
+                    for r in parts {
+                        regex_pats.push((r.as_str(), cue.origin.to_string()));
+                        regex_cue.push(i);
+                    }
+                }
                 Pattern::Pair { aspects, opinions } => {
                     for (list, is_aspect) in [(aspects, true), (opinions, false)] {
                         for w in list {
@@ -297,6 +307,14 @@ impl Classifier {
                 }
             }
         }
+        let all_parts = rules
+            .cues
+            .iter()
+            .map(|c| match &c.pattern {
+                Pattern::All(parts) => parts.len(),
+                _ => 0,
+            })
+            .collect();
         let pair_word_len = words.iter().map(|w| w.chars().count()).collect();
         let regexes = RegexBank::new(regex_pats);
         let vetoes = RegexBank::new(rules.vetoes.iter().map(|v| (v.regex.as_str(), v.origin.to_string())));
@@ -374,6 +392,7 @@ impl Classifier {
             phrase_cue,
             regexes,
             regex_cue,
+            all_parts,
             turns,
             turn_at_start,
             pair_word_uses: uses,
@@ -609,8 +628,14 @@ impl Classifier {
         }
         // Only the regexes whose gate words are in the text run (see gate.rs);
         // a RegexSet of these bounded-gap patterns measured slower.
+        // an `all:` cue's patterns, each where it first matched
+        let mut parts: Vec<(usize, usize, usize)> = Vec::new();
         for (ri, m) in self.regexes.first_matches(norm, found.gates.iter().copied()) {
             let cue = self.regex_cue[ri];
+            if self.all_parts[cue] > 0 {
+                parts.push((cue, m.start(), m.end()));
+                continue;
+            }
             hits.push(Hit {
                 cue,
                 kind: cues[cue].kind,
@@ -619,6 +644,34 @@ impl Classifier {
                 anchor: m.start(),
                 word_anchor: m.start(),
                 text: m.as_str().to_string(),
+                state: HitState::Active,
+            });
+        }
+        // an `all:` cue fires when every one of its patterns matched within
+        // ALL_REACH letters: one hit over what they span, told as its words
+        // in order (删+红包); a long story that names a price, a review and
+        // a change far apart is no deal offered
+        parts.sort_unstable();
+        for group in parts.chunk_by(|a, b| a.0 == b.0) {
+            let cue = group[0].0;
+            if group.len() < self.all_parts[cue] {
+                continue;
+            }
+            let mut spans: Vec<(usize, usize)> = group.iter().map(|&(_, s, e)| (s, e)).collect();
+            spans.sort_unstable();
+            let text = spans.iter().map(|&(s, e)| &norm[s..e]).collect::<Vec<_>>().join("+");
+            let (start, end) = (spans[0].0, spans.iter().map(|s| s.1).max().unwrap_or(spans[0].1));
+            if norm[start..end].chars().count() > ALL_REACH {
+                continue;
+            }
+            hits.push(Hit {
+                cue,
+                kind: cues[cue].kind,
+                start,
+                end,
+                anchor: start,
+                word_anchor: start,
+                text,
                 state: HitState::Active,
             });
         }
@@ -1635,6 +1688,36 @@ mod tests {
         assert!(!words.iter().any(|w| w == "了" || w == "就"), "{words:?}");
         let tokens = c.tokens(text);
         assert!(words.iter().all(|w| tokens.contains(w)), "{words:?} not in {tokens:?}");
+    }
+
+    /// An `all:` cue fires when each of its patterns is in the review, in
+    /// any order, and says which words it went by; not when they lie far
+    /// apart in a long story, and a pattern of it alone says nothing.
+    #[test]
+    fn all_cues_need_every_pattern_near_each_other() {
+        let set = RuleSet::from_files(
+            "test".into(),
+            [
+                ("fraud.txt", "all: 差评|评价 & 删|撤 & 红包|[0-9]+块\n"),
+                ("levels.txt", "senior: *\n"),
+            ]
+            .iter()
+            .map(|(n, t)| (n.to_string(), n.to_string(), t.as_bytes())),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let c = Classifier::new(set).unwrap();
+        let fired = |text: &str| {
+            c.analyse(text, None)
+                .hits
+                .iter()
+                .find(|h| h.kind == CueKind::Cause(Tier::Fraud))
+                .map(|h| h.text.clone())
+        };
+        assert_eq!(fired("红包到了，这条差评我就删").as_deref(), Some("红包+差评+删"));
+        assert_eq!(fired("差评，删了又写，30块买的"), Some("差评+删+30块".to_string()));
+        assert_eq!(fired("差评，质量太差了"), None);
+        let far = format!("差评{}删了APP，花了30块", "，这家店的东西我用了一个月就坏了".repeat(3));
+        assert_eq!(fired(&far), None);
     }
 
     /// Off-platform bait posted as a review is fraud even with the account

@@ -251,6 +251,7 @@ pub fn explain_command(text: &str, rating: Option<&str>, rules: Option<&Path>) -
             Pattern::Phrase(p) => p.clone(),
             Pattern::Pair { aspects, opinions } => format!("{} + {}", short_list(aspects), short_list(opinions)),
             Pattern::Regex(r) => format!("re: {r}"),
+            Pattern::All(parts) => format!("all: {}", parts.join(" & ")),
         };
         let state = match &h.state {
             HitState::Active if h.kind != cue.kind => format!("fired, as {}: said of a gift", h.kind.name()),

@@ -249,7 +249,7 @@ impl RuleSet {
     }
 
     /// Parse a set of files given as (shown name, file name, bytes).
-    fn from_files<'b>(
+    pub(crate) fn from_files<'b>(
         source: String,
         files: impl IntoIterator<Item = (String, String, &'b [u8])>,
     ) -> Result<RuleSet, RulesError> {
@@ -382,6 +382,7 @@ impl RuleSet {
                     format!("pair {} + {}", aspects.join("|"), opinions.join("|"))
                 }
                 Pattern::Regex(r) => format!("re {r}"),
+                Pattern::All(parts) => format!("all {}", parts.join(" & ")),
             };
             if let Some(first) = seen.get(&key) {
                 problems.push(Problem {
@@ -392,8 +393,10 @@ impl RuleSet {
             } else {
                 seen.insert(key, &cue.origin);
             }
-            if let Pattern::Regex(r) = &cue.pattern {
-                check_regex(r, &cue.origin, problems);
+            match &cue.pattern {
+                Pattern::Regex(r) => check_regex(r, &cue.origin, problems),
+                Pattern::All(parts) => parts.iter().for_each(|r| check_regex(r, &cue.origin, problems)),
+                _ => {}
             }
         }
         for v in &self.vetoes {
@@ -429,9 +432,10 @@ impl RuleSet {
     /// review first needs each (for `rules check`, which promises a folder
     /// that loads is a folder that runs).
     pub fn compile_patterns(&self) -> Result<(), RulesError> {
-        let regexes = self.cues.iter().filter_map(|c| match &c.pattern {
-            Pattern::Regex(r) => Some((r, &c.origin)),
-            _ => None,
+        let regexes = self.cues.iter().flat_map(|c| match &c.pattern {
+            Pattern::Regex(r) => vec![(r, &c.origin)],
+            Pattern::All(parts) => parts.iter().map(|r| (r, &c.origin)).collect(),
+            _ => Vec::new(),
         });
         let problems: Vec<Problem> = regexes
             .chain(self.vetoes.iter().map(|v| (&v.regex, &v.origin)))

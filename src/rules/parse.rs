@@ -83,6 +83,9 @@ pub enum Pattern {
     },
     /// A regular expression over the normalised text.
     Regex(String),
+    /// Regular expressions that must each match somewhere in the review,
+    /// in any order and at any distance (`all: 删|改成 & 红包|转我`).
+    All(Vec<String>),
 }
 
 /// What a cue says when it fires.
@@ -128,7 +131,7 @@ pub struct Veto {
 /// Parse a cue file (`courier.txt`, `complaint.txt`, ...).
 ///
 /// Line forms: `phrase`; `aspect|aspect + opinion|opinion`; `re: regex`;
-/// `! regex` (a veto over the clauses it matches in); `!! regex` (a veto
+/// `all: regex & regex …` (each somewhere in the review); `! regex` (a veto over the clauses it matches in); `!! regex` (a veto
 /// over the whole review).
 pub fn parse_cues(
     name: &str,
@@ -164,6 +167,19 @@ pub fn parse_cues(
                     regex: re.to_string(),
                     origin,
                     whole,
+                });
+            }
+        } else if let Some(rest) = text.strip_prefix("all:") {
+            let parts: Vec<String> = rest.split('&').map(|p| p.trim().to_string()).collect();
+            if parts.len() < 2 {
+                bad("`all:` needs two or more patterns joined by `&`: `all: 删|改成 & 红包|转我`".into());
+            } else if parts.iter().any(String::is_empty) {
+                bad("an empty pattern in `all:`: `&&`, or `&` at the start or end".into());
+            } else {
+                cues.push(Cue {
+                    kind,
+                    pattern: Pattern::All(parts),
+                    origin,
                 });
             }
         } else if let Some(rest) = text.strip_prefix("re:") {
@@ -319,6 +335,25 @@ mod tests {
             (6, false, "不是快递")
         );
         assert_eq!((v[1].origin.line, v[1].whole, v[1].regex.as_str()), (7, true, "转发"));
+    }
+
+    /// `all:` holds patterns that must each match somewhere in the review.
+    #[test]
+    fn all_lines_hold_two_or_more_patterns() {
+        let (c, _, p) = cues("all: 差评|评价 & 删|撤 & 红包\nall: 删\nall: 删 && 红包\nall: & 红包\n".as_bytes());
+        assert_eq!(c.len(), 1);
+        assert_eq!(
+            c[0].pattern,
+            Pattern::All(vec!["差评|评价".into(), "删|撤".into(), "红包".into()])
+        );
+        assert_eq!(
+            p,
+            [
+                "courier.txt:2: `all:` needs two or more patterns joined by `&`: `all: 删|改成 & 红包|转我`",
+                "courier.txt:3: an empty pattern in `all:`: `&&`, or `&` at the start or end",
+                "courier.txt:4: an empty pattern in `all:`: `&&`, or `&` at the start or end",
+            ]
+        );
     }
 
     #[test]
