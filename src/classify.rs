@@ -9,7 +9,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{Context, Result};
 
 use crate::gate::RegexBank;
-use crate::learn::{Model, Params, Scored};
+use crate::learn::{FraudHead, Model, Params, Scored};
 use crate::rules::{CueKind, Pattern, RuleSet};
 use crate::text::{self, Segmenter, Token};
 use crate::tier::{Causes, Tier};
@@ -203,6 +203,9 @@ struct Marks {
     misclick: bool,
     /// A courier cue (even denied) or a courier pair's aspect word is in the text.
     delivery: bool,
+    /// The fraud head's score, where it is at or above its margin and the
+    /// fraud rules found nothing.
+    fraud: Option<f64>,
 }
 
 /// What a word of the lexicon is to the rules.
@@ -262,6 +265,7 @@ pub struct Classifier {
     /// in none of them ends in neither (most cues have no negator before).
     neg_tails: Vec<char>,
     model: Option<Model>,
+    fraud_head: Option<FraudHead>,
 }
 
 impl Classifier {
@@ -381,6 +385,7 @@ impl Classifier {
         neg_tails.sort_unstable();
         neg_tails.dedup();
         let model = Model::from_weights(&rules.weights);
+        let fraud_head = FraudHead::from_weights(&rules.fraud_weights);
         let shop_words = rules.dict.iter().map(|(w, _)| w.clone()).collect();
         // last: jieba may still be loading (text::preload)
         let seg = Segmenter::new(rules.dict.iter().map(|(w, f)| (w.as_str(), *f)));
@@ -406,6 +411,7 @@ impl Classifier {
             neg_tails,
             shop_words,
             model,
+            fraud_head,
         })
     }
 
@@ -474,6 +480,23 @@ impl Classifier {
                 self.model.as_ref().map_or(([0.0; 5], 0.0), |m| m.scores(&words))
             })
         };
+        let fraud_found = hits
+            .iter()
+            .any(|h| h.kind == CueKind::Cause(Tier::Fraud) && h.state == HitState::Active);
+        // nor where a fraud veto holds (店家说返20让我改评价: the shop's
+        // offer, which the head cannot tell from the buyer's demand)
+        let fraud = self
+            .fraud_head
+            .as_ref()
+            .filter(|_| !fraud_found)
+            .and_then(|head| head.score(&norm).filter(|&s| s >= head.margin))
+            .filter(|_| {
+                !self
+                    .vetoes
+                    .first_matches(&norm, found.veto_gates.iter().copied())
+                    .iter()
+                    .any(|&(vi, _)| self.veto_of[vi].0 == CueKind::Cause(Tier::Fraud))
+            });
         for &p in settings {
             verdicts.push(self.decide(
                 &hits,
@@ -483,6 +506,7 @@ impl Classifier {
                     turned,
                     misclick,
                     delivery,
+                    fraud,
                 },
                 p,
                 &score,
@@ -536,8 +560,11 @@ impl Classifier {
         let (norm, hits, turn, verdict) = self.steps(raw, stars);
         let seg = self.seg.tokens(&norm);
         let tokens: Vec<String> = seg.iter().map(|t| t.word.to_string()).collect();
-        let learned_tokens = match (&self.model, &verdict.learned) {
-            (Some(m), Some(_)) => m.pushers(&model_words(&norm, &seg), verdict.tier),
+        let learned_tokens = match (&self.model, &self.fraud_head, &verdict.learned) {
+            (_, Some(head), Some(crate::learn::Note::Fraud { .. })) => {
+                head.pushers(&norm).into_iter().take(8).collect()
+            }
+            (Some(m), _, Some(_)) => m.pushers(&model_words(&norm, &seg), verdict.tier),
             _ => Vec::new(),
         };
         Analysis {
@@ -1275,6 +1302,7 @@ impl Classifier {
             turned,
             misclick,
             delivery,
+            fraud,
         } = marks;
         let active: Vec<&Hit> = hits.iter().filter(|h| h.state == HitState::Active).collect();
         let causes = Causes::of(active.iter().filter_map(|h| match h.kind {
@@ -1320,6 +1348,19 @@ impl Classifier {
             });
             EvidenceList::new(ev)
         };
+        // the fraud head, where the fraud rules found nothing: a demand or a
+        // bait in words no rule has (the causes found stay with it)
+        if let Some(score) = fraud {
+            let mut causes = causes;
+            causes.insert(Tier::Fraud);
+            return Verdict {
+                tier: Tier::Fraud,
+                causes,
+                evidence: evidence_of(&|k| matches!(k, CueKind::Cause(_))),
+                learned: Some(crate::learn::Note::Fraud { score }),
+                blank: false,
+            };
+        }
         if let Some(top) = causes.first() {
             // Only courier found, and a new hire would call: when the weights
             // clearly say the shop or the goods are at fault, a senior calls.
@@ -1620,6 +1661,21 @@ impl Classifier {
     /// three), for a call list's 依据 when the weights decided. Segments the
     /// text again: for the few rows of call lists, not for every review.
     pub fn learned_words(&self, raw: &str, tier: Tier) -> Vec<String> {
+        // the fraud head reads letter pairs: its strongest pairs, each once
+        // (差评, 红包), not lone letters
+        if let (Tier::Fraud, Some(head)) = (tier, &self.fraud_head) {
+            let norm = text::normalise(raw);
+            let mut words: Vec<String> = Vec::new();
+            for (w, _) in head.pushers(&norm) {
+                if w.chars().count() == 2 && !words.iter().any(|x| x.contains(&w) || w.contains(x.as_str())) {
+                    words.push(w);
+                }
+                if words.len() == 3 {
+                    break;
+                }
+            }
+            return words;
+        }
         let Some(m) = &self.model else {
             return Vec::new();
         };
@@ -1718,6 +1774,27 @@ mod tests {
         assert_eq!(fired("差评，质量太差了"), None);
         let far = format!("差评{}删了APP，花了30块", "，这家店的东西我用了一个月就坏了".repeat(3));
         assert_eq!(fired(&far), None);
+    }
+
+    /// A demand in words no fraud rule names is fraud by the learned head,
+    /// which says so in the evidence; the shop's own offer (a fraud veto
+    /// holds) is not, whatever words it shares with a demand.
+    #[test]
+    fn the_fraud_head_speaks_where_no_fraud_rule_does() {
+        let c = classifier();
+        for text in [
+            "先表示一下诚意，不然我的评价可不好听",
+            "想要五星？那得看老板的红包够不够大",
+        ] {
+            assert!(!any_hit(&c, text, |h| h.kind == CueKind::Cause(Tier::Fraud)), "{text}");
+            let v = c.classify(text, None);
+            assert_eq!(v.tier, Tier::Fraud, "{text}");
+            let note = v.learned.map(|n| n.to_string()).unwrap_or_default();
+            assert!(note.starts_with("learned=fraud score"), "{note}");
+            assert!(!c.learned_words(text, Tier::Fraud).is_empty(), "{text}");
+        }
+        let offer = "客服说给我十块钱让我改成好评，我没答应，鞋子开胶了";
+        assert_eq!(tier(&c, offer), Tier::Quality);
     }
 
     /// Off-platform bait posted as a review is fraud even with the account

@@ -148,8 +148,12 @@ pub enum Command {
     /// Learn weights from labelled reviews and write them into a rules folder.
     Learn {
         /// Tier-labelled CSV (columns text, tier); may be given more than once.
-        #[arg(long = "tiers", value_name = "CSV", required = true)]
+        #[arg(long = "tiers", value_name = "CSV", required_unless_present = "fraud")]
         tiers: Vec<PathBuf>,
+        /// Fraud cases and honest look-alikes (columns text, tier) to learn the
+        /// fraud head from, into fraud-weights.tsv; may be given more than once.
+        #[arg(long = "fraud", value_name = "CSV")]
+        fraud: Vec<PathBuf>,
         /// Polarity-labelled CSV (columns review, label: 1 positive, 0 negative).
         #[arg(long, value_name = "CSV")]
         polarity: Option<PathBuf>,
@@ -160,7 +164,8 @@ pub enum Command {
         #[arg(long, default_value_t = 2)]
         min_count: usize,
         /// Instead of writing weights, score them by K-fold cross-validation
-        /// over the tier-labelled files (each fold learned without its own rows).
+        /// over the tier-labelled files (each fold learned without its own
+        /// rows; the fraud head is not refitted per fold).
         #[arg(long, value_name = "K")]
         folds: Option<usize>,
         /// With --folds: write every held-out prediction (text, truth, predicted, evidence) to this CSV.

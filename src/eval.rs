@@ -18,6 +18,7 @@ use crate::exit::ExitCode;
 use crate::input::{read_columns, Rating};
 use crate::learn;
 use crate::rules::{CueKind, Pattern};
+use crate::text;
 use crate::tier::Tier;
 
 /// Precision, recall and F1 of one tier.
@@ -301,6 +302,8 @@ pub struct LearnOptions {
     pub folds: Option<usize>,
     /// Where to write held-out predictions when cross-validating.
     pub predictions: Option<PathBuf>,
+    /// Fraud cases and look-alikes to learn the fraud head from.
+    pub fraud: Vec<PathBuf>,
 }
 
 pub fn learn_command(
@@ -320,6 +323,12 @@ pub fn learn_command(
     let mut labelled = Vec::new();
     for f in tier_files {
         labelled.extend(read_labelled(f)?);
+    }
+    if opts.folds.is_none() && !opts.fraud.is_empty() {
+        learn_fraud(&labelled, polarity, dir, opts)?;
+        if tier_files.is_empty() {
+            return Ok(ExitCode::Ok);
+        }
     }
     if labelled.is_empty() {
         bail!(
@@ -423,6 +432,77 @@ pub fn learn_command(
     println!("{prov}\nwrote {} weights to {}", weights.len(), target.display());
     println!("check them: triage eval LABELLED.csv --rules {}", dir.display());
     Ok(ExitCode::Ok)
+}
+
+/// Fit the fraud head on the fraud files' rows, the tier files' rows and
+/// the polarity rows (none of them fraud) and write `fraud-weights.tsv`.
+fn learn_fraud(tiered: &[(String, Tier)], polarity: Option<&Path>, dir: &Path, opts: &LearnOptions) -> Result<()> {
+    let mut cases = Vec::new();
+    for f in &opts.fraud {
+        cases.extend(read_labelled(f)?);
+    }
+    let positives = cases.iter().chain(tiered).filter(|(_, t)| *t == Tier::Fraud).count();
+    if positives == 0 {
+        bail!(
+            "no review labelled fraud in {}: the fraud head learns from fraud cases",
+            opts.fraud
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let mut docs: Vec<(String, bool)> = cases
+        .iter()
+        .chain(tiered)
+        .map(|(t, tier)| (text::normalise(t), *tier == Tier::Fraud))
+        .collect();
+    let mut polar_rows = 0;
+    if let Some(p) = polarity {
+        let rows = read_columns(p, &["review", "label"])?;
+        polar_rows = rows.len();
+        docs.extend(
+            rows.par_iter()
+                .map(|(_, c)| (text::normalise(&c[0]), false))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let weights = learn::fit_fraud(&docs, opts.min_count);
+    let mut sources: Vec<String> = opts.fraud.iter().map(|p| file_label(p)).collect();
+    if !tiered.is_empty() {
+        sources.push(format!("{} tier-labelled reviews", tiered.len()));
+    }
+    if let Some(p) = polarity {
+        sources.push(format!(
+            "{polar_rows} polarity-labelled reviews ({}) as honest ones",
+            file_label(p)
+        ));
+    }
+    let prov = format!(
+        "Fraud head from {} reviews, {positives} of them fraud: {}; min count {}. A review is fraud at fraud_margin or above (log-odds); reviews over {} letters are not scored.",
+        docs.len(),
+        sources.join(", "),
+        opts.min_count,
+        learn::FRAUD_LONGEST
+    );
+    let mut text =
+        String::from("# Learned fraud head for triage (token, class, weight). Made by `triage learn --fraud`.\n");
+    for line in prov.lines() {
+        text.push_str(&format!("# {line}\n"));
+    }
+    text.push_str("# Tokens are letters and letter pairs of the normalised text; class fraud is their log-odds, <bias> the start.\n");
+    for w in &weights {
+        text.push_str(&format!("{}\t{}\t{}\n", w.token, w.class, w.weight));
+    }
+    let target = dir.join("fraud-weights.tsv");
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
+    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+    let file = tmp
+        .persist(&target)
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    set_readable(&file);
+    println!("{prov}\nwrote {} fraud weights to {}", weights.len(), target.display());
+    Ok(())
 }
 
 /// Folds used to pick the decision thresholds.

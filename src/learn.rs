@@ -121,6 +121,8 @@ pub enum Note {
     Overruled { tier: Tier, found: Tier, by: f64 },
     /// `learned=courier but no word of the delivery, complaint +1.7`: a senior looks
     NoDelivery { complaint: f64 },
+    /// `learned=fraud score 3.4`: the fraud head, where the fraud rules found nothing
+    Fraud { score: f64 },
 }
 
 impl std::fmt::Display for Note {
@@ -144,6 +146,7 @@ impl std::fmt::Display for Note {
                     "learned=courier but no word of the delivery, complaint {complaint:+.1}"
                 )
             }
+            Note::Fraud { score } => write!(f, "learned=fraud score {score:.1}"),
         }
     }
 }
@@ -615,6 +618,162 @@ fn fit_tiers(tiered: &[(Vec<String>, Tier)], min_count: usize) -> Vec<Weight> {
     out
 }
 
+/// The fraud head's class in `fraud-weights.tsv`.
+pub const FRAUD: &str = "fraud";
+
+/// Reviews longer than this many letters are not scored by the fraud head:
+/// a demand or a bait is said in a few lines, and a long story gathers
+/// enough of any words to look like anything.
+pub const FRAUD_LONGEST: usize = 160;
+
+/// The fraud head: logistic regression over the letters and letter pairs
+/// of a review, learned from written fraud cases and honest reviews. It
+/// speaks where the fraud rules found nothing, and only above its margin.
+#[derive(Debug, Clone)]
+pub struct FraudHead {
+    weight: FxHashMap<String, f64>,
+    bias: f64,
+    /// Log-odds at or above which a review is called fraud.
+    pub margin: f64,
+}
+
+/// The default margin, written into a fraud weights file by `learn`.
+pub const FRAUD_MARGIN: f64 = 2.0;
+
+/// The letters and letter pairs of `norm` the fraud head sees, once each:
+/// pairs stay inside a run of letters or digits (not across 。or a space).
+pub fn fraud_features(norm: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    let mut prev: Option<usize> = None;
+    for (i, c) in norm.char_indices() {
+        let end = i + c.len_utf8();
+        if !is_word(&norm[i..end]) {
+            prev = None;
+            continue;
+        }
+        out.push(&norm[i..end]);
+        if let Some(p) = prev {
+            out.push(&norm[p..end]);
+        }
+        prev = Some(i);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+impl FraudHead {
+    /// Build from `fraud-weights.tsv`; `None` when it holds no weights.
+    pub fn from_weights(weights: &[Weight]) -> Option<FraudHead> {
+        let mut head = FraudHead {
+            weight: FxHashMap::default(),
+            bias: 0.0,
+            margin: FRAUD_MARGIN,
+        };
+        for w in weights {
+            if w.class == PARAM && w.token == "fraud_margin" {
+                head.margin = w.weight;
+            } else if w.class == FRAUD && w.token == BIAS {
+                head.bias = w.weight;
+            } else if w.class == FRAUD {
+                head.weight.insert(w.token.clone(), w.weight);
+            }
+        }
+        (!head.weight.is_empty()).then_some(head)
+    }
+
+    /// Fraud log-odds of a normalised review; `None` for a long one.
+    pub fn score(&self, norm: &str) -> Option<f64> {
+        if norm.chars().nth(FRAUD_LONGEST).is_some() {
+            return None;
+        }
+        Some(
+            self.bias
+                + fraud_features(norm)
+                    .iter()
+                    .filter_map(|f| self.weight.get(*f))
+                    .sum::<f64>(),
+        )
+    }
+
+    /// The letters and pairs that pushed most toward fraud, strongest
+    /// first (for `explain` and a call list's 依据).
+    pub fn pushers(&self, norm: &str) -> Vec<(String, f64)> {
+        let mut pushed: Vec<(String, f64)> = fraud_features(norm)
+            .into_iter()
+            .filter_map(|f| Some((f.to_string(), *self.weight.get(f)?)))
+            .filter(|(_, w)| *w > 0.0)
+            .collect();
+        pushed.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        pushed
+    }
+}
+
+/// Fit the fraud head: `docs` are (normalised text, is fraud). Plain
+/// stochastic gradient descent in a fixed order (the same data give the
+/// same weights); the few fraud cases weigh as much as a fortieth of the
+/// rest together, so they are heard without making every angry review a
+/// fraud (a tenth called 18 of corpus.csv's 62k reviews fraud, a fortieth
+/// none).
+pub fn fit_fraud(docs: &[(String, bool)], min_count: usize) -> Vec<Weight> {
+    const EPOCHS: usize = 8;
+    const RATE: f64 = 0.2;
+    const L2: f64 = 1e-4;
+    let positives = docs.iter().filter(|(_, f)| *f).count();
+    if positives == 0 || positives == docs.len() {
+        return Vec::new();
+    }
+    let feats: Vec<Vec<&str>> = docs.iter().map(|(t, _)| fraud_features(t)).collect();
+    let mut df: HashMap<&str, usize> = HashMap::new();
+    for f in &feats {
+        for t in f {
+            *df.entry(t).or_default() += 1;
+        }
+    }
+    let mut vocab: Vec<&str> = df.iter().filter(|(_, &n)| n >= min_count).map(|(t, _)| *t).collect();
+    vocab.sort_unstable();
+    let index: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+    let rows: Vec<(Vec<usize>, bool)> = feats
+        .iter()
+        .zip(docs)
+        .map(|(f, (_, y))| (f.iter().filter_map(|t| index.get(t).copied()).collect(), *y))
+        .collect();
+    let negatives = rows.len() - positives;
+    let pos_weight = (negatives as f64 / positives as f64 / 40.0).max(1.0);
+    let mut w = vec![0.0f64; vocab.len()];
+    let mut b = -3.0f64;
+    for epoch in 0..EPOCHS {
+        let n = rows.len();
+        let step = (n / 2).max(1) | 1;
+        let mut seen = vec![false; n];
+        let order: Vec<usize> = (0..n)
+            .map(|k| (k * step + epoch * 7) % n)
+            .filter(|&k| !std::mem::replace(&mut seen[k], true))
+            .collect();
+        let rate = RATE / (1.0 + epoch as f64);
+        for &k in &order {
+            let (fs, y) = &rows[k];
+            let z = (b + fs.iter().map(|&f| w[f]).sum::<f64>()).clamp(-30.0, 30.0);
+            let p = 1.0 / (1.0 + (-z).exp());
+            let g = (p - if *y { 1.0 } else { 0.0 }) * if *y { pos_weight } else { 1.0 };
+            b -= rate * g;
+            for &f in fs {
+                w[f] -= rate * (g + L2 * w[f]);
+            }
+        }
+    }
+    let mut out = vec![weight(BIAS, FRAUD, b), weight("fraud_margin", PARAM, FRAUD_MARGIN)];
+    out.extend(
+        vocab
+            .iter()
+            .zip(&w)
+            .map(|(t, &x)| weight(t, FRAUD, x))
+            .filter(|x| x.weight.abs() >= 0.05),
+    );
+    out.sort_by(|a, b| a.class.cmp(&b.class).then(a.token.cmp(&b.token)));
+    out
+}
+
 fn weight(token: &str, class: &str, w: f64) -> Weight {
     Weight {
         token: token.to_string(),
@@ -642,6 +801,55 @@ pub fn render(weights: &[Weight], provenance: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Letters and pairs inside a run of letters; nothing across a break.
+    #[test]
+    fn fraud_features_are_letters_and_pairs_within_a_run() {
+        assert_eq!(
+            fraud_features("转我50,删"),
+            ["0", "5", "50", "删", "我", "我5", "转", "转我"]
+        );
+        assert!(fraud_features("好,好").iter().all(|f| *f == "好"));
+    }
+
+    /// The fraud head learns what the cases share and not what honest
+    /// reviews share; a long review is not scored; a retrain is the same.
+    #[test]
+    fn fraud_head_tells_a_demand_from_a_complaint() {
+        let mut docs: Vec<(String, bool)> = ["给我红包就删差评", "红包到了再删", "不给红包差评不删", "先发红包"]
+            .iter()
+            .map(|t| (t.to_string(), true))
+            .collect();
+        for t in [
+            "质量太差了",
+            "差评,发货太慢",
+            "东西不错",
+            "客服不理人,差评",
+            "很好很满意",
+        ] {
+            for _ in 0..20 {
+                docs.push((t.to_string(), false));
+            }
+        }
+        let w = fit_fraud(&docs, 1);
+        assert_eq!(w, fit_fraud(&docs, 1));
+        let head = FraudHead::from_weights(&w).unwrap();
+        assert_eq!(head.margin, FRAUD_MARGIN);
+        let demand = head.score("发个红包我就删").unwrap();
+        let complaint = head.score("质量太差了,差评").unwrap();
+        assert!(demand > 0.0 && complaint < 0.0, "{demand} {complaint}");
+        let pushers: Vec<String> = head
+            .pushers("发个红包我就删")
+            .into_iter()
+            .take(4)
+            .map(|p| p.0)
+            .collect();
+        assert!(pushers.iter().any(|p| p == "红包"), "{pushers:?}");
+        assert!(!pushers.iter().any(|p| p == "差" || p == "质量"), "{pushers:?}");
+        assert_eq!(head.score(&"红包".repeat(FRAUD_LONGEST)), None);
+        // with no fraud case there is nothing to learn
+        assert!(fit_fraud(&docs[4..], 1).is_empty());
+    }
 
     fn toks(s: &str) -> Vec<String> {
         s.split(' ').map(str::to_string).collect()

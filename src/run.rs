@@ -73,13 +73,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let set = config::load_rules(dir.as_deref())?;
             set.compile_patterns()?;
             println!(
-                "{}: ok ({} cues, {} vetoes, {} shop words, {} levels, {} learned weights)",
+                "{}: ok ({} cues, {} vetoes, {} shop words, {} levels, {} learned weights, {} fraud weights)",
                 set.source,
                 set.cues.len(),
                 set.vetoes.len(),
                 set.dict.len(),
                 set.levels.len(),
-                set.weights.len()
+                set.weights.len(),
+                set.fraud_weights.len()
             );
             Ok(ExitCode::Ok)
         }
@@ -105,6 +106,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Some(Command::Learn {
             tiers,
+            fraud,
             polarity,
             rules,
             min_count,
@@ -115,6 +117,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 min_count,
                 folds,
                 predictions,
+                fraud,
             };
             crate::eval::learn_command(&tiers, polarity.as_deref(), &rules, &opts)
         }

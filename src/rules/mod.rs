@@ -26,6 +26,7 @@ enum FileKind {
     Scripts,
     FollowUp,
     Weights,
+    FraudWeights,
 }
 
 /// Every file a rules folder holds, in load order.
@@ -43,6 +44,7 @@ const FILES: &[(&str, FileKind)] = &[
     ("scripts.txt", FileKind::Scripts),
     ("followup.txt", FileKind::FollowUp),
     ("weights.tsv", FileKind::Weights),
+    ("fraud-weights.tsv", FileKind::FraudWeights),
 ];
 
 /// The default rules folder, built into the binary.
@@ -60,6 +62,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("scripts.txt", include_str!("../../rules/scripts.txt")),
     ("followup.txt", include_str!("../../rules/followup.txt")),
     ("weights.tsv", include_str!("../../rules/weights.tsv")),
+    ("fraud-weights.tsv", include_str!("../../rules/fraud-weights.tsv")),
 ];
 
 /// A level of agent and the tiers it may take.
@@ -136,6 +139,8 @@ pub struct RuleSet {
     pub followup: crate::ledger::FollowUp,
     /// Learned weights (`weights.tsv`), empty when none are given.
     pub weights: Vec<Weight>,
+    /// The learned fraud head (`fraud-weights.tsv`), empty when none is given.
+    pub fraud_weights: Vec<Weight>,
 }
 
 /// Every problem found in a rules folder.
@@ -180,7 +185,7 @@ impl RuleSet {
     }
 
     /// Load a rules folder. Every file of the default folder must be there,
-    /// except `weights.tsv`; a `.txt` or `.tsv` file the tool does not know is
+    /// except the learned `weights.tsv` and `fraud-weights.tsv`; a `.txt` or `.tsv` file the tool does not know is
     /// an error, so a misspelt name is not silently ignored.
     pub fn load_dir(dir: &Path) -> Result<RuleSet, RulesError> {
         let mut problems = Vec::new();
@@ -219,7 +224,7 @@ impl RuleSet {
             match std::fs::read(dir.join(name)) {
                 Ok(bytes) => contents.push((shown(name), name.to_string(), bytes)),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    if !matches!(kind, FileKind::Weights) {
+                    if !matches!(kind, FileKind::Weights | FileKind::FraudWeights) {
                         problems.push(Problem {
                             file: shown(name),
                             line: 0,
@@ -278,6 +283,7 @@ impl RuleSet {
             scripts: BTreeMap::new(),
             followup: crate::ledger::FollowUp::default(),
             weights: Vec::new(),
+            fraud_weights: Vec::new(),
         };
         for (shown, name, bytes) in files {
             let Some((_, kind)) = FILES.iter().find(|(f, _)| *f == name) else {
@@ -369,6 +375,7 @@ impl RuleSet {
                 }
             }
             FileKind::Weights => self.weights.extend(parse_weights(name, reader, problems)),
+            FileKind::FraudWeights => self.fraud_weights.extend(parse_weights(name, reader, problems)),
         }
     }
 

@@ -297,3 +297,68 @@ fn learn_then_eval_then_run_with_the_lead_s_own_labels() {
     learn().expect_code(0);
     assert_eq!(wd.read("r/weights.tsv"), before);
 }
+
+/// A lead teaches the fraud head from written cases: `learn --fraud` writes
+/// fraud-weights.tsv (sorted, readable), leaves weights.tsv alone, and the
+/// next run calls a new demand in those words fraud; a file with no fraud
+/// case in it is refused with its name.
+#[test]
+fn learn_fraud_writes_the_fraud_head_from_a_lead_s_cases() {
+    let wd = Workdir::new();
+    let mut cases = String::from("text,tier\n");
+    for t in [
+        "拼团券码发我私信，不发就一直挂着",
+        "券码不发私信我，差评一直挂着",
+        "私信发券码，挂着的差评就撤",
+        "要券码，私信我，不然一直挂着",
+        "发了券码就撤，没发就挂着",
+        "券码私信给我，这条就不挂着了",
+    ] {
+        cases.push_str(&format!("{t},fraud\n"));
+    }
+    for t in [
+        "券码用不了，客服不理人",
+        "私信客服没人回",
+        "发货太慢了",
+        "衣服起球了",
+        "东西不错",
+    ] {
+        cases.push_str(&format!("{t},service\n"));
+    }
+    wd.write("cases.csv", cases);
+    wd.run(&["rules", "init", "r"]).expect_code(0);
+    let tiers_before = wd.read("r/weights.tsv");
+    wd.run(&["learn", "--fraud", "cases.csv", "--rules", "r", "--min-count", "1"])
+        .expect_code(0)
+        .expect_stdout_contains("6 of them fraud");
+    assert_eq!(
+        wd.read("r/weights.tsv"),
+        tiers_before,
+        "the tier weights are left as they were"
+    );
+    let head = String::from_utf8(wd.read("r/fraud-weights.tsv")).unwrap();
+    let rows: Vec<(&str, &str)> = head
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), 3, "token, class, weight: {l}");
+            (f[1], f[0])
+        })
+        .collect();
+    let mut sorted = rows.clone();
+    sorted.sort();
+    assert_eq!(rows, sorted, "sorted, so a retrain diffs cleanly");
+    assert!(rows.contains(&("param", "fraud_margin")));
+    wd.run(&["rules", "check", "r"])
+        .expect_code(0)
+        .expect_stdout_contains("fraud weights)");
+    wd.run(&["explain", "券码私信我，挂着呢", "--rules", "r"])
+        .expect_code(0)
+        .expect_stdout_contains("learned=fraud score")
+        .expect_stdout_contains("tier:       5 fraud 骗子");
+    wd.write("honest.csv", "text,tier\n发货太慢了,service\n");
+    wd.run(&["learn", "--fraud", "honest.csv", "--rules", "r"])
+        .expect_code(1)
+        .expect_stderr_contains("no review labelled fraud in honest.csv");
+}
