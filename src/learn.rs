@@ -631,7 +631,8 @@ pub const FRAUD_LONGEST: usize = 160;
 /// speaks where the fraud rules found nothing, and only above its margin.
 #[derive(Debug, Clone)]
 pub struct FraudHead {
-    weight: FxHashMap<String, f64>,
+    /// By `feature_key` of a letter or a pair of letters.
+    weight: FxHashMap<u64, f64>,
     bias: f64,
     /// Log-odds at or above which a review is called fraud.
     pub margin: f64,
@@ -640,6 +641,11 @@ pub struct FraudHead {
 /// The default margin, written into a fraud weights file by `learn`.
 pub const FRAUD_MARGIN: f64 = 2.0;
 
+/// True for a letter or digit the fraud head reads (as `is_word`).
+fn is_letter(c: char) -> bool {
+    c.is_ascii_alphanumeric() || ('\u{4e00}'..='\u{9fff}').contains(&c) || !c.is_ascii() && c.is_alphanumeric()
+}
+
 /// The letters and letter pairs of `norm` the fraud head sees, once each:
 /// pairs stay inside a run of letters or digits (not across 。or a space).
 pub fn fraud_features(norm: &str) -> Vec<&str> {
@@ -647,7 +653,7 @@ pub fn fraud_features(norm: &str) -> Vec<&str> {
     let mut prev: Option<usize> = None;
     for (i, c) in norm.char_indices() {
         let end = i + c.len_utf8();
-        if !is_word(&norm[i..end]) {
+        if !is_letter(c) {
             prev = None;
             continue;
         }
@@ -660,6 +666,23 @@ pub fn fraud_features(norm: &str) -> Vec<&str> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// A number for a letter or a pair of letters (the same features as
+/// `fraud_features`, found without building strings); `None` for longer.
+fn feature_key(feature: &str) -> Option<u64> {
+    let mut cs = feature.chars();
+    let a = cs.next()? as u64;
+    match (cs.next(), cs.next()) {
+        (None, _) => Some(a),
+        (Some(b), None) => Some(1 << 42 | a << 21 | b as u64),
+        _ => None,
+    }
+}
+
+thread_local! {
+    /// Per thread: the feature keys of the review being scored.
+    static KEYS: std::cell::RefCell<Vec<u64>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 impl FraudHead {
@@ -676,24 +699,39 @@ impl FraudHead {
             } else if w.class == FRAUD && w.token == BIAS {
                 head.bias = w.weight;
             } else if w.class == FRAUD {
-                head.weight.insert(w.token.clone(), w.weight);
+                if let Some(k) = feature_key(&w.token) {
+                    head.weight.insert(k, w.weight);
+                }
             }
         }
         (!head.weight.is_empty()).then_some(head)
     }
 
     /// Fraud log-odds of a normalised review; `None` for a long one.
+    /// Works on numbers, not strings: it runs on nearly every review.
     pub fn score(&self, norm: &str) -> Option<f64> {
         if norm.chars().nth(FRAUD_LONGEST).is_some() {
             return None;
         }
-        Some(
-            self.bias
-                + fraud_features(norm)
-                    .iter()
-                    .filter_map(|f| self.weight.get(*f))
-                    .sum::<f64>(),
-        )
+        KEYS.with(|keys| {
+            let mut keys = keys.borrow_mut();
+            keys.clear();
+            let mut prev: Option<char> = None;
+            for c in norm.chars() {
+                if !is_letter(c) {
+                    prev = None;
+                    continue;
+                }
+                keys.push(c as u64);
+                if let Some(p) = prev {
+                    keys.push(1 << 42 | (p as u64) << 21 | c as u64);
+                }
+                prev = Some(c);
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            Some(self.bias + keys.iter().filter_map(|k| self.weight.get(k)).sum::<f64>())
+        })
     }
 
     /// The letters and pairs that pushed most toward fraud, strongest
@@ -701,7 +739,7 @@ impl FraudHead {
     pub fn pushers(&self, norm: &str) -> Vec<(String, f64)> {
         let mut pushed: Vec<(String, f64)> = fraud_features(norm)
             .into_iter()
-            .filter_map(|f| Some((f.to_string(), *self.weight.get(f)?)))
+            .filter_map(|f| Some((f.to_string(), *self.weight.get(&feature_key(f)?)?)))
             .filter(|(_, w)| *w > 0.0)
             .collect();
         pushed.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
