@@ -31,6 +31,11 @@ use crate::tier::{Causes, Tier};
 pub const BATCH_BUYERS: usize = 3;
 /// Texts shorter than this (差评, 垃圾) are too common to call an attack.
 pub const BATCH_MIN_CHARS: usize = 12;
+/// One buyer's low reviews naming no cause, on this many different orders
+/// in one run, are fraud (TIERS.md: one buyer leaving low reviews on many
+/// orders). Reviews that name a cause are not counted: after Double 11 an
+/// honest buyer may rate five late parcels low.
+pub const BUYER_ORDERS: usize = 5;
 
 /// Run the command line. Safe to call more than once in a process.
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -794,7 +799,8 @@ fn remember(l: &Ledger, cfg: &Config, rows: &mut Vec<Triaged>) -> Result<Memory>
 }
 
 /// The same normalised text from `BATCH_BUYERS` or more different buyers is
-/// a coordinated attack: fraud, with that said in the evidence. Texts and
+/// a coordinated attack, and one buyer's low reviews naming no cause on
+/// `BUYER_ORDERS` or more orders a campaign: fraud, with that said in the evidence. Texts and
 /// buyers are kept as 64-bit fingerprints, so a million rows cost little.
 fn mark_batches(rows: &mut [Triaged]) {
     use std::hash::{Hash, Hasher};
@@ -837,16 +843,46 @@ fn mark_batches(rows: &mut [Triaged]) {
         if n < BATCH_BUYERS {
             continue;
         }
-        let v = &mut t.verdict;
-        v.tier = Tier::Fraud;
-        v.causes = Causes::of(v.causes.iter().filter(|c| c.is_cause()));
-        v.causes.insert(Tier::Fraud);
-        let note = format!("同一文字出自{n}个以上买家");
-        v.evidence = v.evidence.with_first(Evidence {
-            kind: CueKind::Cause(Tier::Fraud),
-            text: &note,
-        });
+        mark_fraud(t, &format!("同一文字出自{n}个以上买家"));
     }
+    // one named buyer's low reviews that name no cause, on many orders (a
+    // masked or empty name is many people)
+    let complains = |t: &Triaged| t.verdict.tier == Tier::Unclassified && !t.verdict.blank;
+    let mut orders: HashMap<&str, Vec<&str>> = HashMap::new();
+    for t in rows
+        .iter()
+        .filter(|t| complains(t) && !assign::is_masked(t.review.buyer()))
+    {
+        let seen = orders.entry(t.review.buyer().trim()).or_default();
+        if seen.len() < BUYER_ORDERS && !seen.contains(&t.review.order_id()) {
+            seen.push(t.review.order_id());
+        }
+    }
+    let many: HashMap<String, usize> = orders
+        .into_iter()
+        .filter(|(_, o)| o.len() >= BUYER_ORDERS)
+        .map(|(b, o)| (b.to_string(), o.len()))
+        .collect();
+    if many.is_empty() {
+        return;
+    }
+    for t in rows.iter_mut().filter(|t| complains(t)) {
+        if let Some(n) = many.get(t.review.buyer().trim()) {
+            mark_fraud(t, &format!("同一买家{n}个以上订单无因差评"));
+        }
+    }
+}
+
+/// Make a review fraud for a signal of the whole run, said first in its evidence.
+fn mark_fraud(t: &mut Triaged, note: &str) {
+    let v = &mut t.verdict;
+    v.tier = Tier::Fraud;
+    v.causes = Causes::of(v.causes.iter().filter(|c| c.is_cause()));
+    v.causes.insert(Tier::Fraud);
+    v.evidence = v.evidence.with_first(Evidence {
+        kind: CueKind::Cause(Tier::Fraud),
+        text: note,
+    });
 }
 
 fn summarise(

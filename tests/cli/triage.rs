@@ -263,6 +263,69 @@ fn the_same_complaint_from_three_buyers_is_marked_as_an_attack() {
     assert_eq!(tiers[6..], ["courier", "courier"]);
 }
 
+/// One named buyer rating five orders low with no cause named is a
+/// campaign (fraud, said so); five late parcels of one Double-11 buyer are
+/// not, nor five reviews under a masked name (many people).
+#[test]
+fn one_buyer_rating_many_orders_low_for_nothing_is_fraud() {
+    let wd = Workdir::new();
+    let mut rows: Vec<[String; 6]> = Vec::new();
+    let texts = ["差评", "垃圾，差评", "不好", "差差差", "失望"];
+    for (i, t) in texts.iter().enumerate() {
+        rows.push([
+            format!("1{i}"),
+            "刷子小号".into(),
+            "x".into(),
+            "差评".into(),
+            t.to_string(),
+            "2026-11-20".into(),
+        ]);
+        rows.push([
+            format!("2{i}"),
+            "囤货的王姐".into(),
+            "x".into(),
+            "差评".into(),
+            format!("双十一买的第{}单，物流太慢了，等了十天", i + 1),
+            "2026-11-20".into(),
+        ]);
+        rows.push([
+            format!("3{i}"),
+            "王**".into(),
+            "x".into(),
+            "差评".into(),
+            t.to_string(),
+            "2026-11-20".into(),
+        ]);
+    }
+    let refs: Vec<[&str; 6]> = rows
+        .iter()
+        .map(|r| [&*r[0], &*r[1], &*r[2], &*r[3], &*r[4], &*r[5]])
+        .collect();
+    wd.write("reviews.csv", taobao_export(&refs));
+    wd.run(&["reviews.csv"]).expect_code(0);
+    let out = wd.csv_rows("triage-out/triaged.csv");
+    let of = |buyer: &str| -> Vec<(String, String)> {
+        out.iter()
+            .filter(|r| r["buyer"] == buyer)
+            .map(|r| (r["tier"].clone(), r["evidence"].clone()))
+            .collect()
+    };
+    let campaign = of("刷子小号");
+    assert_eq!(campaign.len(), 5);
+    assert!(
+        campaign
+            .iter()
+            .all(|(t, e)| t == "fraud" && e.contains("同一买家5个以上订单无因差评")),
+        "{campaign:?}"
+    );
+    assert!(
+        of("囤货的王姐").iter().all(|(t, _)| t == "courier"),
+        "{:?}",
+        of("囤货的王姐")
+    );
+    assert!(of("王**").iter().all(|(t, _)| t != "fraud"), "{:?}", of("王**"));
+}
+
 /// A review the buyer wrote nothing in, or only the back end's fill-in, goes
 /// to a senior with that said; many of them are no coordinated attack.
 #[test]
