@@ -561,9 +561,13 @@ impl Classifier {
         let seg = self.seg.tokens(&norm);
         let tokens: Vec<String> = seg.iter().map(|t| t.word.to_string()).collect();
         let learned_tokens = match (&self.model, &self.fraud_head, &verdict.learned) {
-            (_, Some(head), Some(crate::learn::Note::Fraud { .. })) => {
-                head.pushers(&norm).into_iter().take(8).collect()
-            }
+            // letter pairs say more to a lead than lone letters (红包, not 红)
+            (_, Some(head), Some(crate::learn::Note::Fraud { .. })) => head
+                .pushers(&norm)
+                .into_iter()
+                .filter(|(w, _)| w.chars().count() == 2)
+                .take(8)
+                .collect(),
             (Some(m), _, Some(_)) => m.pushers(&model_words(&norm, &seg), verdict.tier),
             _ => Vec::new(),
         };
