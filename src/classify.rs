@@ -1786,8 +1786,7 @@ mod tests {
     #[test]
     fn the_fraud_head_speaks_where_no_fraud_rule_does() {
         let c = classifier();
-        for text in ["想要五星？那得看老板的红包够不够大", "先转点辛苦费过来，评价的事好说"]
-        {
+        for text in ["想要五星？那得看老板的红包够不够大", "想让我闭嘴？先发个大红包"] {
             assert!(!any_hit(&c, text, |h| h.kind == CueKind::Cause(Tier::Fraud)), "{text}");
             let v = c.classify(text, None);
             assert_eq!(v.tier, Tier::Fraud, "{text}");
