@@ -324,6 +324,11 @@ pub fn learn_command(
     for f in tier_files {
         labelled.extend(read_labelled(f)?);
     }
+    if opts.folds.is_some() && tier_files.is_empty() {
+        return Err(
+            UsageError("--folds scores the tier weights: give the labelled reviews with --tiers".into()).into(),
+        );
+    }
     if opts.folds.is_none() && !opts.fraud.is_empty() {
         learn_fraud(&labelled, polarity, dir, opts)?;
         if tier_files.is_empty() {
@@ -422,13 +427,7 @@ pub fn learn_command(
     ));
     let weights = learn::train(&tiered, &polarity, opts.min_count, params);
     let text = learn::render(&weights, &prov);
-    let target = dir.join("weights.tsv");
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
-    let file = tmp
-        .persist(&target)
-        .with_context(|| format!("cannot write {}", target.display()))?;
-    set_readable(&file);
+    let target = write_whole(dir, "weights.tsv", &text)?;
     println!("{prov}\nwrote {} weights to {}", weights.len(), target.display());
     println!("check them: triage eval LABELLED.csv --rules {}", dir.display());
     Ok(ExitCode::Ok)
@@ -494,15 +493,22 @@ fn learn_fraud(tiered: &[(String, Tier)], polarity: Option<&Path>, dir: &Path, o
     for w in &weights {
         text.push_str(&format!("{}\t{}\t{}\n", w.token, w.class, w.weight));
     }
-    let target = dir.join("fraud-weights.tsv");
+    let target = write_whole(dir, "fraud-weights.tsv", &text)?;
+    println!("{prov}\nwrote {} fraud weights to {}", weights.len(), target.display());
+    Ok(())
+}
+
+/// Write `dir/name` whole or not at all (a temporary file in `dir`, renamed
+/// over the old one), readable by the team; the path written.
+fn write_whole(dir: &Path, name: &str, text: &str) -> Result<PathBuf> {
+    let target = dir.join(name);
     let mut tmp = tempfile::NamedTempFile::new_in(dir).with_context(|| format!("cannot write in {}", dir.display()))?;
     std::io::Write::write_all(&mut tmp, text.as_bytes())?;
     let file = tmp
         .persist(&target)
         .with_context(|| format!("cannot write {}", target.display()))?;
     set_readable(&file);
-    println!("{prov}\nwrote {} fraud weights to {}", weights.len(), target.display());
-    Ok(())
+    Ok(target)
 }
 
 /// Folds used to pick the decision thresholds.
