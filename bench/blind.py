@@ -2,7 +2,7 @@
 """Rebuild the blind-labelled set from ../shared/data/corpus.csv.
 
 bench/blind-labels.csv holds only corpus row numbers and the tier each review
-was given by hand, by TIERS.md, before the tool was run on it (sixty-eight batches,
+was given by hand, by TIERS.md, before the tool was run on it (sixty-nine batches,
 sampled in train.csv's mix of categories, none of them in train.csv or
 dev.csv). This writes `row,batch,tier,text` so `triage eval` can read it:
 
