@@ -531,6 +531,30 @@ pub fn fit_polarity(polar: &[(Vec<String>, bool)], min_count: usize) -> Vec<Weig
     out
 }
 
+/// The features seen in at least `min_count` documents, sorted, and each
+/// document's features as numbers into that list (rarer ones dropped).
+fn number_features<'a, 'd>(
+    docs: impl Iterator<Item = &'d [&'a str]> + Clone,
+    min_count: usize,
+) -> (Vec<&'a str>, Vec<Vec<usize>>)
+where
+    'a: 'd,
+{
+    let mut df: HashMap<&str, usize> = HashMap::new();
+    for f in docs.clone() {
+        for t in f {
+            *df.entry(t).or_default() += 1;
+        }
+    }
+    let mut vocab: Vec<&str> = df.iter().filter(|(_, &n)| n >= min_count).map(|(t, _)| *t).collect();
+    vocab.sort_unstable();
+    let index: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+    let numbered = docs
+        .map(|f| f.iter().filter_map(|t| index.get(t).copied()).collect())
+        .collect();
+    (vocab, numbered)
+}
+
 /// A fixed, well-mixed order to visit `n` rows in, different each epoch:
 /// strides of about half the rows, with a stride that shares no factor with
 /// `n` so every row comes once. (A stride of n/2 rounded to odd shares one
@@ -562,7 +586,6 @@ fn fit_tiers(tiered: &[(Vec<String>, Tier)], min_count: usize) -> Vec<Weight> {
     const EPOCHS: usize = 20;
     const RATE: f64 = 0.2;
     const L2: f64 = 1e-4;
-    let mut df: HashMap<&str, usize> = HashMap::new();
     let owned: Vec<(Vec<String>, usize)> = tiered
         .iter()
         .filter_map(|(toks, tier)| {
@@ -578,18 +601,8 @@ fn fit_tiers(tiered: &[(Vec<String>, Tier)], min_count: usize) -> Vec<Weight> {
     if docs.is_empty() {
         return Vec::new();
     }
-    for (f, _) in &docs {
-        for t in f {
-            *df.entry(t).or_default() += 1;
-        }
-    }
-    let mut vocab: Vec<&str> = df.iter().filter(|(_, &n)| n >= min_count).map(|(t, _)| *t).collect();
-    vocab.sort();
-    let index: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, t)| (*t, i)).collect();
-    let rows: Vec<(Vec<usize>, usize)> = docs
-        .iter()
-        .map(|(f, c)| (f.iter().filter_map(|t| index.get(t).copied()).collect(), *c))
-        .collect();
+    let (vocab, numbered) = number_features(docs.iter().map(|(f, _)| f.as_slice()), min_count);
+    let rows: Vec<(Vec<usize>, usize)> = numbered.into_iter().zip(docs.iter().map(|(_, c)| *c)).collect();
     let mut per_class = [0usize; 5];
     for (_, c) in &rows {
         per_class[*c] += 1;
@@ -779,20 +792,8 @@ pub fn fit_fraud(docs: &[(String, bool)], min_count: usize) -> Vec<Weight> {
         return Vec::new();
     }
     let feats: Vec<Vec<&str>> = docs.iter().map(|(t, _)| fraud_features(t)).collect();
-    let mut df: HashMap<&str, usize> = HashMap::new();
-    for f in &feats {
-        for t in f {
-            *df.entry(t).or_default() += 1;
-        }
-    }
-    let mut vocab: Vec<&str> = df.iter().filter(|(_, &n)| n >= min_count).map(|(t, _)| *t).collect();
-    vocab.sort_unstable();
-    let index: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, t)| (*t, i)).collect();
-    let rows: Vec<(Vec<usize>, bool)> = feats
-        .iter()
-        .zip(docs)
-        .map(|(f, (_, y))| (f.iter().filter_map(|t| index.get(t).copied()).collect(), *y))
-        .collect();
+    let (vocab, numbered) = number_features(feats.iter().map(Vec::as_slice), min_count);
+    let rows: Vec<(Vec<usize>, bool)> = numbered.into_iter().zip(docs.iter().map(|(_, y)| *y)).collect();
     let negatives = rows.len() - positives;
     let pos_weight = (negatives as f64 / positives as f64 / 40.0).max(1.0);
     let mut w = vec![0.0f64; vocab.len()];

@@ -265,18 +265,7 @@ fn learn_then_eval_then_run_with_the_lead_s_own_labels() {
     };
     learn().expect_code(0).expect_stdout_contains("wrote ");
     let weights = String::from_utf8(wd.read("r/weights.tsv")).unwrap();
-    let rows: Vec<(&str, &str)> = weights
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            assert_eq!(f.len(), 3, "token, class, weight: {l}");
-            (f[1], f[0])
-        })
-        .collect();
-    let mut sorted = rows.clone();
-    sorted.sort();
-    assert_eq!(rows, sorted, "weights are sorted so a retrain diffs cleanly");
+    let rows = sorted_weight_rows(&weights);
     // the thresholds learn picked travel with the weights, and say how they were picked
     for name in ["cause_margin", "praise_margin", "override_margin"] {
         assert!(rows.contains(&("param", name)), "{name} is in weights.tsv");
@@ -337,18 +326,7 @@ fn learn_fraud_writes_the_fraud_head_from_a_lead_s_cases() {
         "the tier weights are left as they were"
     );
     let head = String::from_utf8(wd.read("r/fraud-weights.tsv")).unwrap();
-    let rows: Vec<(&str, &str)> = head
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            assert_eq!(f.len(), 3, "token, class, weight: {l}");
-            (f[1], f[0])
-        })
-        .collect();
-    let mut sorted = rows.clone();
-    sorted.sort();
-    assert_eq!(rows, sorted, "sorted, so a retrain diffs cleanly");
+    let rows = sorted_weight_rows(&head);
     assert!(rows.contains(&("param", "fraud_margin")));
     wd.run(&["rules", "check", "r"])
         .expect_code(0)
@@ -361,4 +339,22 @@ fn learn_fraud_writes_the_fraud_head_from_a_lead_s_cases() {
     wd.run(&["learn", "--fraud", "honest.csv", "--rules", "r"])
         .expect_code(1)
         .expect_stderr_contains("no review labelled fraud in honest.csv");
+}
+
+/// The (class, token) of every line of a weights file, checked to be three
+/// tab-separated fields and sorted, so a retrain diffs cleanly.
+fn sorted_weight_rows(text: &str) -> Vec<(&str, &str)> {
+    let rows: Vec<(&str, &str)> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), 3, "token, class, weight: {l}");
+            (f[1], f[0])
+        })
+        .collect();
+    let mut sorted = rows.clone();
+    sorted.sort();
+    assert_eq!(rows, sorted, "weights are sorted so a retrain diffs cleanly");
+    rows
 }
